@@ -1,0 +1,47 @@
+"""Python API behind the CLI: set up on first use, read products, score them, return a Dataset."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import xarray as xr
+
+from lca import project
+from lca.engine import Engine, Matrices
+from lca.inventory.product import load_product
+from lca.inventory.resolve import Inventory, resolve
+from lca.methods import DEFAULT_SET, get_set
+from lca.results import to_dataset
+
+
+@lru_cache(maxsize=2)
+def _matrices(cache_path: str, version: str) -> Matrices:
+    return Matrices.load(Path(cache_path), version)
+
+
+@lru_cache(maxsize=4)
+def _engine(cache_path: str, version: str, set_id: str) -> Engine:
+    return Engine(_matrices(cache_path, version), get_set(set_id))
+
+
+def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
+           progress: project.Progress | None = None) -> Engine:
+    """The engine for the current background (built on first use), factorised once per process."""
+    state = project.ensure(home, progress)
+    cache = project.home(home) / state.cache
+    return _engine(str(cache), state.data_version, indicator_set)
+
+
+def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:
+    """Load and resolve every product before any scoring, so bad input fails before work is done."""
+    return [resolve(load_product(p), eng.m.catalogue) for p in paths]
+
+
+def evaluate(paths: list[str | Path], indicator_set: str = DEFAULT_SET, home: str | Path | None = None,
+             progress: project.Progress | None = None) -> tuple[xr.Dataset, list[Inventory]]:
+    """Stage-resolved scores of products (YAML manifests) for an indicator set."""
+    get_set(indicator_set)  # unknown set is an input error before any set-up work
+    eng = engine(home, indicator_set, progress)
+    invs = read_inventories(paths, eng)
+    results = [eng.evaluate(inv) for inv in invs]
+    return to_dataset(invs, results, eng.indicators, eng.m.version), invs

@@ -1,0 +1,203 @@
+"""The `lca` command line: setup, evaluate, methods, processes. Exit codes 0 ok, 2 bad input, 3 internal."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lca import __version__, project
+from lca.errors import DataError, InputError
+from lca.methods import DEFAULT_SET, indicator_sets
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Life-cycle assessment for eco-design (green design) product evaluation.")
+out = Console()
+err = Console(stderr=True)
+
+EXIT_BAD_INPUT, EXIT_INTERNAL = 2, 3
+Home = Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $LCA_HOME or the user data dir).")]
+
+
+@contextmanager
+def _errors():
+    """Map exceptions to one clear message and the documented exit codes."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"[bold red]error:[/] {exc.render()}", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except DataError as exc:
+        err.print(f"[bold red]shipped data error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last line of defence, reported as internal
+        err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        err.print(traceback.format_exc(), markup=False, highlight=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+@contextmanager
+def _setup_progress(quiet: bool = False):
+    """A progress bar that appears only when set-up actually has work to do."""
+    if quiet:
+        yield None
+        return
+    bar = Progress(TextColumn("[bold]setting up[/] {task.description}"), BarColumn(),
+                   TimeElapsedColumn(), console=err, transient=True)
+    task = None
+
+    def report(msg: str, frac: float) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task(msg, total=1.0)
+        bar.update(task, description=msg, completed=frac)
+
+    try:
+        yield report
+    finally:
+        bar.stop()
+
+
+@app.command()
+def setup(home: Home = None, force: Annotated[bool, typer.Option(help="Rebuild even if current.")] = False):
+    """Create (or refresh) the offline Brightway project: biosphere3, LCIA methods, background."""
+    with _errors():
+        start = time.perf_counter()
+        with _setup_progress() as report:
+            state, rebuilt = project.setup(home, report, force=force)
+        took = time.perf_counter() - start
+        verb = "built" if rebuilt else "already current"
+        out.print(f"[green]project {state.project}[/] {verb} in {took:.2f} s "
+                  f"(data version {state.data_version[:12]}, home {project.home(home)})")
+
+
+@app.command()
+def evaluate(
+    products: Annotated[list[Path], typer.Argument(help="Product manifest(s) (YAML).")],
+    indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id (see `lca methods`).")] = DEFAULT_SET,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write results (.csv, .xlsx, .nc).")] = None,
+    home: Home = None,
+):
+    """Stage-resolved life-cycle indicators of one or more products."""
+    with _errors():
+        from lca import api
+        from lca.results import export
+
+        with _setup_progress(quiet=as_json) as report:
+            ds, invs = api.evaluate([str(p) for p in products], indicator_set, home, report)
+        if out_file is not None:
+            export(ds, out_file)
+        if as_json:
+            typer.echo(json.dumps(_as_json(ds, invs), ensure_ascii=False, indent=2))
+        else:
+            for inv in invs:
+                _print_product(ds, inv)
+            if out_file is not None:
+                out.print(f"results written to [bold]{out_file}[/]")
+
+
+def _as_json(ds, invs) -> dict:
+    products = []
+    for inv in invs:
+        p = ds.sel(product=inv.product_id)
+        inds = {}
+        for ind in ds.indicator.values:
+            q = p.sel(indicator=ind)
+            inds[str(ind)] = {
+                "name_en": str(q.name_en.item()), "name_zh": str(q.name_zh.item()),
+                "unit": str(q.unit.item()), "group": str(q.group.item()),
+                "stages": {str(s): float(v) for s, v in zip(ds.stage.values, q.score.values)},
+                "total": float(q.total.item()),
+                "top_processes": [{"process": str(n), "value": float(v)}
+                                  for n, v in zip(q.top_process.values, q.top_value.values)],
+            }
+        products.append({"id": inv.product_id, "name": inv.name, "mass_kg": inv.mass_kg,
+                         "input_hash": inv.input_hash, "warnings": inv.warnings, "indicators": inds})
+    return {"software": ds.attrs["software"], "indicator_set": ds.attrs["indicator_set"],
+            "background_data_version": ds.attrs["background_data_version"], "products": products}
+
+
+def _fmt(v: float) -> str:
+    return "0" if v == 0 else f"{v:.4g}"
+
+
+def _print_product(ds, inv) -> None:
+    p = ds.sel(product=inv.product_id)
+    table = Table(title=f"{inv.name}  [dim]({inv.product_id}, {inv.mass_kg:.3g} kg)[/]", title_justify="left")
+    table.add_column("indicator")
+    table.add_column("unit", style="dim")
+    for s in ds.stage.values:
+        table.add_column(str(s).replace("_", " "), justify="right")
+    table.add_column("total", justify="right", style="bold")
+    table.add_column("top process", style="dim")
+    for ind in ds.indicator.values:
+        q = p.sel(indicator=ind)
+        top = str(q.top_process.values[0]) if q.total.item() != 0 else "-"
+        table.add_row(f"{q.name_en.item()}\n[dim]{q.name_zh.item()}[/]", str(q.unit.item()),
+                      *[_fmt(float(v)) for v in q.score.values], _fmt(float(q.total.item())), top)
+    out.print(table)
+    for w in inv.warnings:
+        out.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+@app.command()
+def methods(indicator_set: Annotated[Optional[str], typer.Option("--set", help="Show one set only.")] = None):
+    """List the shipped indicator sets and their indicators."""
+    with _errors():
+        sets = indicator_sets()
+        chosen = [sets[indicator_set]] if indicator_set in sets else list(sets.values())
+        if indicator_set and indicator_set not in sets:
+            raise InputError(f"unknown indicator set '{indicator_set}'", hint=f"choose one of {', '.join(sets)}")
+        for s in chosen:
+            t = Table(title=f"{s.id}: {s.title_en} / {s.title_zh}", title_justify="left")
+            for col in ("id", "indicator", "指标", "unit", "group", "method"):
+                t.add_column(col)
+            for i in s.indicators:
+                t.add_row(i.id, i.name_en, i.name_zh, i.unit, i.group, " | ".join(i.method))
+            out.print(t)
+
+
+@app.command()
+def processes(home: Home = None):
+    """List the background processes products can link to (codes for the BOM 'link' column)."""
+    with _errors():
+        from lca import api
+
+        with _setup_progress() as report:
+            eng = api.engine(home, progress=report)
+        t = Table(title=f"background processes ({eng.n_processes})", title_justify="left")
+        for col in ("code", "name", "unit", "location", "source"):
+            t.add_column(col)
+        for p in eng.m.meta["processes"]:
+            prov = p.get("provenance", {})
+            t.add_row(p["code"], p["name"], p["unit"], p["location"],
+                      f"{prov.get('publisher', '')} {prov.get('year', '')}".strip())
+        out.print(t)
+
+
+@app.callback(invoke_without_command=True)
+def main(version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False):
+    if version:
+        typer.echo(f"lca-ecodesign {__version__}")
+        raise typer.Exit(0)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

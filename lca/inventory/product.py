@@ -1,0 +1,239 @@
+"""A product: YAML manifest + BOM table + optional process rows, validated row by row."""
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from lca import units
+from lca.errors import InputError
+from lca.inventory.tables import Row, Table, read_table
+
+STAGES = ("raw_materials", "production", "distribution", "use", "end_of_life")
+Stage = Literal["raw_materials", "production", "distribution", "use", "end_of_life"]
+STAGE_ALIASES = {
+    "raw_materials": "raw_materials", "raw_material": "raw_materials", "materials": "raw_materials",
+    "原材料获取": "raw_materials", "原材料": "raw_materials", "production": "production",
+    "manufacturing": "production", "生产": "production", "产品生产": "production",
+    "distribution": "distribution", "transport": "distribution", "运输": "distribution",
+    "销售": "distribution", "use": "use", "使用": "use", "end_of_life": "end_of_life",
+    "eol": "end_of_life", "disposal": "end_of_life", "recycling": "end_of_life",
+    "回收处理": "end_of_life", "废弃": "end_of_life", "回收": "end_of_life",
+}
+
+
+class Quantity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount: float = Field(gt=0, allow_inf_nan=False)
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str) -> str:
+        units.parse_unit(v)
+        return v
+
+
+class Manifest(BaseModel):
+    """The product's YAML manifest (paths are relative to the manifest's folder)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
+    name_zh: str | None = None
+    category: str
+    functional_unit: str
+    reference_flow: Quantity
+    lifetime: Quantity
+    shipping_mass: Quantity | None = None
+    bom: str
+    processes: str | None = None
+    encoding: str | None = None
+    illustrative: bool = False
+    description: str | None = None
+    sources: list[str] = []
+
+    @field_validator("lifetime")
+    @classmethod
+    def _lifetime_is_time(cls, v: Quantity) -> Quantity:
+        if not units.same_dimension(v.unit, "year"):
+            raise ValueError(f"lifetime unit '{v.unit}' is not a time unit (use year)")
+        return v
+
+
+class BomLine(BaseModel):
+    """One BOM row: a component made of a background material/process, or an assembly of rows."""
+
+    model_config = ConfigDict(extra="forbid")
+    row: int
+    component: str = Field(min_length=1)
+    parent: str | None = None
+    link: str | None = None
+    amount: float = Field(ge=0, allow_inf_nan=False)
+    unit: str
+    stage: Stage = "raw_materials"
+    recycled_content: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    notes: str | None = None
+
+
+class ProcessLine(BaseModel):
+    """One process row: background input (`link`) or direct emission (`flow`) in a stage.
+
+    The amount's unit says how it scales: per product (kWh), per year of life (kWh/year, times
+    the lifetime), per distance (km, times the shipping mass, for t·km processes); end-of-life
+    rows give a `share` of the mass of `applies_to` (all / a material link / a component).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    row: int
+    id: str | None = None
+    stage: Stage
+    link: str | None = None
+    flow: str | None = None
+    compartment: str | None = None
+    amount: float | None = Field(default=None, allow_inf_nan=False)
+    unit: str | None = None
+    share: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    applies_to: str | None = None
+    notes: str | None = None
+
+
+class Product(BaseModel):
+    """A validated product with its source files (for messages) and an input hash."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    manifest: Manifest
+    manifest_path: Path
+    bom_path: Path
+    processes_path: Path | None
+    bom: list[BomLine]
+    processes: list[ProcessLine]
+    input_hash: str
+
+    @property
+    def id(self) -> str:
+        return self.manifest.id or self.manifest_path.stem
+
+
+def _number(text: str, *, path: Path, row: int, column: str) -> float:
+    t = text.strip().replace(",", "")
+    pct = t.endswith("%")
+    try:
+        value = float(t[:-1] if pct else t)
+    except ValueError:
+        raise InputError(f"'{text}' is not a number", file=path, row=row, column=column) from None
+    if not math.isfinite(value):
+        raise InputError(f"'{text}' is not a finite number", file=path, row=row, column=column)
+    return value / 100 if pct else value
+
+
+def _stage(text: str, *, path: Path, row: int) -> str:
+    key = text.strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in STAGE_ALIASES:
+        raise InputError(f"unknown stage '{text}'", file=path, row=row, column="stage",
+                         hint=f"use one of {', '.join(STAGES)}")
+    return STAGE_ALIASES[key]
+
+
+NUMERIC = ("amount", "recycled_content", "share")
+
+
+def _validate_rows(table: Table, model: type[BaseModel]) -> list:
+    """Validate each row with `model`; the first problem raises InputError with file/row/column."""
+    out = []
+    allowed = set(model.model_fields) - {"row"}
+    unknown = [c for c in table.columns if c not in allowed]
+    if unknown:
+        raise InputError(f"unknown column '{unknown[0]}'", file=table.path, row=1, column=unknown[0],
+                         hint=f"allowed columns: {', '.join(sorted(allowed))}")
+    for r in table.rows:
+        values: dict = {"row": r.number}
+        for col, text in r.cells.items():
+            if text == "":
+                continue
+            if col in NUMERIC:
+                values[col] = _number(text, path=table.path, row=r.number, column=col)
+            elif col == "stage":
+                values[col] = _stage(text, path=table.path, row=r.number)
+            else:
+                values[col] = text
+        if "unit" in values:
+            try:
+                units.parse_unit(values["unit"])
+            except InputError as exc:
+                raise exc.located(file=table.path, row=r.number, column="unit") from None
+        try:
+            out.append(model.model_validate(values))
+        except ValidationError as exc:
+            raise _located(exc, table.path, r) from None
+    return out
+
+
+def _located(exc: ValidationError, path: Path, row: Row) -> InputError:
+    err = exc.errors()[0]
+    column = str(err["loc"][0]) if err["loc"] else None
+    msg = err["msg"]
+    if column == "amount" and err["type"] == "greater_than_equal":
+        msg = f"negative amount {row.cells.get('amount')} is not allowed"
+    elif err["type"] == "missing":
+        msg = "value is missing"
+    return InputError(msg, file=path, row=row.number, column=column)
+
+
+def _file(base: Path, rel: str, manifest_path: Path, key: str) -> Path:
+    path = (base / rel).resolve()
+    if not path.is_file():
+        raise InputError(f"'{key}' file {rel} not found (looked for {path})", file=manifest_path, column=key)
+    return path
+
+
+def load_manifest(path: Path) -> Manifest:
+    if not path.is_file():
+        raise InputError("product manifest not found", file=path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text", file=path, hint="save the manifest as UTF-8") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"is not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
+                         row=mark.line + 1 if mark else None) from None
+    if not isinstance(raw, dict):
+        raise InputError("must be a YAML mapping with name, category, functional_unit, ...", file=path)
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(x) for x in err["loc"])
+        raise InputError(f"field '{key}': {err['msg']}", file=path, column=key) from None
+    except InputError as exc:
+        raise exc.located(file=path) from None
+
+
+def load_product(path: str | Path) -> Product:
+    """Read and validate a product (manifest, BOM, optional processes). Writes nothing."""
+    path = Path(path).resolve()
+    manifest = load_manifest(path)
+    bom_path = _file(path.parent, manifest.bom, path, "bom")
+    bom_table = read_table(bom_path, manifest.encoding)
+    bom_table.require("component", "amount", "unit")
+    bom = _validate_rows(bom_table, BomLine)
+    if not bom:
+        raise InputError("BOM has a header but no component rows", file=bom_path, row=2,
+                         hint="add one row per component")
+    proc_path, procs = None, []
+    if manifest.processes:
+        proc_path = _file(path.parent, manifest.processes, path, "processes")
+        proc_table = read_table(proc_path, manifest.encoding)
+        proc_table.require("stage")
+        procs = _validate_rows(proc_table, ProcessLine)
+    digest = hashlib.sha256()
+    for p in (path, bom_path, proc_path):
+        if p is not None:
+            digest.update(p.name.encode() + b"\0" + p.read_bytes())
+    return Product(manifest=manifest, manifest_path=path, bom_path=bom_path, processes_path=proc_path,
+                   bom=bom, processes=procs, input_hash=digest.hexdigest())

@@ -1,0 +1,301 @@
+"""Turn a validated product into stage-resolved inventory lines against the background catalogue.
+
+Every amount is converted to the unit of the process or flow it links to. A process row's unit
+says how it scales: per product, per year of life (× lifetime), or per distance (× shipping
+mass, for t·km transport). End-of-life rows take a share of the mass of what they apply to.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pint
+
+from lca import units
+from lca.errors import InputError
+from lca.inventory.product import BomLine, ProcessLine, Product
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What a product may link to: background processes (matrix columns) and biosphere3 flows."""
+
+    process_index: dict[str, int]
+    process_unit: list[str]
+    process_name: list[str]
+    recycled_variant: list[str | None]
+    flow_index: dict[str, int]
+    flow_unit: list[str]
+    flow_name: list[str]
+    flow_categories: list[tuple[str, ...]]
+
+    def flow_by_name(self, name: str, compartment: str | None) -> list[int]:
+        want = tuple(c.strip() for c in compartment.replace(",", "/").split("/")) if compartment else None
+        hits = [i for i, n in enumerate(self.flow_name) if n.lower() == name.strip().lower()]
+        if want is not None:
+            hits = [i for i in hits if self.flow_categories[i] == want]
+        return hits
+
+
+@dataclass(frozen=True)
+class Line:
+    stage: str
+    kind: Literal["process", "flow"]
+    index: int
+    amount: float
+    label: str
+    origin: str
+
+
+@dataclass
+class Inventory:
+    """A product's foreground, ready for the engine."""
+
+    product_id: str
+    name: str
+    lines: list[Line]
+    mass_kg: float
+    input_hash: str
+    warnings: list[str] = field(default_factory=list)
+
+    def demand(self, n_processes: int, stages: tuple[str, ...]) -> np.ndarray:
+        """Dense (n_processes × stages) demand on background processes."""
+        out = np.zeros((n_processes, len(stages)))
+        for ln in self.lines:
+            if ln.kind == "process":
+                out[ln.index, stages.index(ln.stage)] += ln.amount
+        return out
+
+    def emissions(self, n_flows: int, stages: tuple[str, ...]) -> np.ndarray:
+        """Dense (n_flows × stages) direct foreground elementary flows."""
+        out = np.zeros((n_flows, len(stages)))
+        for ln in self.lines:
+            if ln.kind == "flow":
+                out[ln.index, stages.index(ln.stage)] += ln.amount
+        return out
+
+
+def _suggest(word: str, options) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
+    return f"did you mean {', '.join(close)}?" if close else None
+
+
+class _Resolver:
+    def __init__(self, product: Product, cat: Catalogue):
+        self.p, self.cat = product, cat
+        self.lines: list[Line] = []
+        self.warnings: list[str] = []
+        self.bom_file = product.bom_path.name
+        self.leaf_mass: dict[str, float] = {}  # component -> kg per reference flow
+        self.leaf_link: dict[str, str] = {}
+
+    def err(self, msg: str, row: int, column: str | None, hint: str | None = None, bom=True) -> InputError:
+        path = self.p.bom_path if bom else self.p.processes_path
+        return InputError(msg, file=path, row=row, column=column, hint=hint)
+
+    # ---- BOM -------------------------------------------------------------------------------
+    def bom(self) -> None:
+        rows = self.p.bom
+        by_id: dict[str, BomLine] = {}
+        for r in rows:
+            if r.component in by_id:
+                raise self.err(f"duplicate component id '{r.component}' (first used in row "
+                               f"{by_id[r.component].row})", r.row, "component")
+            by_id[r.component] = r
+        children: dict[str, list[BomLine]] = {}
+        for r in rows:
+            if r.parent is None:
+                continue
+            if r.parent == r.component:
+                raise self.err(f"component '{r.component}' references itself as its parent", r.row, "parent")
+            if r.parent not in by_id:
+                raise self.err(f"unknown parent '{r.parent}'", r.row, "parent",
+                               _suggest(r.parent, by_id) or "parent must be a component id of this BOM")
+            children.setdefault(r.parent, []).append(r)
+        for r in rows:  # cycles through parents
+            seen, cur = [r.component], r
+            while cur.parent is not None:
+                if cur.parent in seen:
+                    cycle = " -> ".join(seen[seen.index(cur.parent):] + [cur.parent])
+                    raise self.err(f"the BOM references itself: parent cycle {cycle}", r.row, "parent")
+                seen.append(cur.parent)
+                cur = by_id[cur.parent]
+        for r in rows:
+            mult, cur = 1.0, r
+            while cur.parent is not None:
+                cur = by_id[cur.parent]
+                mult *= cur.amount
+            if r.component in children:
+                self._assembly(r, by_id)
+            else:
+                self._leaf(r, mult, by_id)
+
+    def _assembly(self, r: BomLine, by_id) -> None:
+        if r.link:
+            raise self.err(f"component '{r.component}' has sub-components and a link; give the "
+                           "link on its sub-components only", r.row, "link")
+        if not units.same_dimension(r.unit, "piece") and not units.same_dimension(r.unit, "dimensionless"):
+            raise self.err(f"assembly '{r.component}' must be counted (unit piece), not '{r.unit}'",
+                           r.row, "unit")
+
+    def _leaf(self, r: BomLine, mult: float, by_id) -> None:
+        if not r.link:
+            raise self.err(f"component '{r.component}' needs a link to a background process", r.row,
+                           "link", "name a process code from `lca processes`, or give sub-components")
+        if r.link not in self.cat.process_index:
+            if r.link == r.component:
+                raise self.err(f"component '{r.component}' references itself", r.row, "link")
+            if r.link in by_id:
+                raise self.err(f"link '{r.link}' names a component of this BOM", r.row, "link",
+                               "use the parent column for sub-assemblies")
+            raise self.err(f"unknown process '{r.link}'", r.row, "link",
+                           _suggest(r.link, self.cat.process_index) or "run `lca processes` for the list")
+        idx = self.cat.process_index[r.link]
+        target = self.cat.process_unit[idx]
+        try:
+            amount = units.convert(r.amount * mult, r.unit, target)
+        except InputError as exc:
+            raise exc.located(file=self.p.bom_path, row=r.row, column="unit") from None
+        if units.same_dimension(r.unit, "kg"):
+            self.leaf_mass[r.component] = units.convert(r.amount * mult, r.unit, "kg")
+        else:
+            self.warnings.append(f"{self.bom_file} row {r.row}: mass of '{r.component}' unknown "
+                                 f"(unit {r.unit}); it is left out of mass-based end-of-life shares")
+        self.leaf_link[r.component] = r.link
+        origin = f"{self.bom_file} row {r.row}"
+        variant = self.cat.recycled_variant[idx]
+        if r.recycled_content > 0 and variant:
+            vidx = self.cat.process_index[variant]
+            self._add(r.stage, "process", idx, amount * (1 - r.recycled_content), r.component, origin)
+            self._add(r.stage, "process", vidx, units.convert(amount * r.recycled_content, target,
+                                                             self.cat.process_unit[vidx]),
+                      f"{r.component} (recycled)", origin)
+            return
+        if r.recycled_content > 0:
+            self.warnings.append(f"{origin}: recycled content of '{r.component}' declared but the "
+                                 f"background has no recycled route for '{r.link}'; modelled as primary")
+        self._add(r.stage, "process", idx, amount, r.component, origin)
+
+    def _add(self, stage, kind, index, amount, label, origin) -> None:
+        self.lines.append(Line(stage, kind, index, float(amount), label, origin))
+
+    # ---- processes --------------------------------------------------------------------------
+    @property
+    def mass_kg(self) -> float:
+        return float(sum(self.leaf_mass.values()))
+
+    def shipping_mass_kg(self) -> float:
+        sm = self.p.manifest.shipping_mass
+        return units.convert(sm.amount, sm.unit, "kg") if sm else self.mass_kg
+
+    def _scaled(self, r: ProcessLine, target: str) -> float:
+        """Amount in `target`, scaling by lifetime or shipping mass when the unit asks for it."""
+        q = units.ureg.Quantity(r.amount, units.parse_unit(r.unit))
+        life = self.p.manifest.lifetime
+        extras = [units.ureg.Quantity(1.0, "dimensionless"),
+                  units.ureg.Quantity(life.amount, units.parse_unit(life.unit)),
+                  units.ureg.Quantity(self.shipping_mass_kg(), "kg")]
+        for extra in extras:
+            try:
+                return float((q * extra).to(units.parse_unit(target)).magnitude)
+            except pint.errors.DimensionalityError:
+                continue
+        raise self.err(f"unit '{r.unit}' does not fit the linked unit '{target}' (not per product, "
+                       "per year of life, or per distance × mass)", r.row, "unit", bom=False)
+
+    def processes(self) -> None:
+        for r in self.p.processes:
+            origin = f"{self.p.processes_path.name} row {r.row}"
+            label = r.id or r.link or r.flow or ""
+            if (r.link is None) == (r.flow is None):
+                raise self.err("give exactly one of 'link' (background process) or 'flow' "
+                               "(elementary flow)", r.row, "link", bom=False)
+            if r.share is not None:
+                self._eol_share(r, origin, label)
+                continue
+            if r.amount is None or r.unit is None:
+                raise self.err("value is missing", r.row, "amount" if r.amount is None else "unit",
+                               "give amount and unit, or share and applies_to", bom=False)
+            if r.amount < 0 and r.stage != "end_of_life":
+                raise self.err(f"negative amount {r.amount} is only allowed for end-of-life credits",
+                               r.row, "amount", bom=False)
+            if r.link is not None:
+                idx = self._process(r)
+                self._add(r.stage, "process", idx, self._scaled(r, self.cat.process_unit[idx]), label, origin)
+            else:
+                fidx = self._flow(r)
+                self._add(r.stage, "flow", fidx, self._scaled(r, self.cat.flow_unit[fidx]), label, origin)
+
+    def _process(self, r: ProcessLine) -> int:
+        if r.link not in self.cat.process_index:
+            raise self.err(f"unknown process '{r.link}'", r.row, "link",
+                           _suggest(r.link, self.cat.process_index) or "run `lca processes` for the list",
+                           bom=False)
+        return self.cat.process_index[r.link]
+
+    def _flow(self, r: ProcessLine) -> int:
+        if r.flow in self.cat.flow_index:
+            return self.cat.flow_index[r.flow]
+        hits = self.cat.flow_by_name(r.flow, r.compartment)
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise self.err(f"unknown elementary flow '{r.flow}'" +
+                           (f" in compartment '{r.compartment}'" if r.compartment else ""), r.row, "flow",
+                           _suggest(r.flow, set(self.cat.flow_name)) or "use a biosphere3 name or UUID",
+                           bom=False)
+        options = sorted({"/".join(self.cat.flow_categories[i]) for i in hits})
+        raise self.err(f"flow '{r.flow}' is ambiguous: give a compartment", r.row, "compartment",
+                       f"one of {', '.join(options)}", bom=False)
+
+    def _eol_share(self, r: ProcessLine, origin: str, label: str) -> None:
+        if r.link is None:
+            raise self.err("end-of-life shares need a treatment process in 'link'", r.row, "link", bom=False)
+        idx = self._process(r)
+        target = self.cat.process_unit[idx]
+        if not units.same_dimension(target, "kg"):
+            raise self.err(f"share rows need a mass-based treatment process; '{r.link}' is per {target}",
+                           r.row, "link", bom=False)
+        scope = r.applies_to or "all"
+        if scope == "all":
+            comps = list(self.leaf_mass)
+        elif scope in self.leaf_link and scope in self.leaf_mass:
+            comps = [scope]
+        elif scope in self.cat.process_index:
+            comps = [c for c, link in self.leaf_link.items() if link == scope and c in self.leaf_mass]
+        else:
+            comps = [c for c in self.leaf_mass if self._under(c, scope)]
+        if not comps:
+            raise self.err(f"applies_to '{scope}' matches no component with a mass", r.row, "applies_to",
+                           "use all, a component id or a material link used in the BOM", bom=False)
+        for c in comps:
+            self._shares[c] = self._shares.get(c, 0.0) + r.share
+            if self._shares[c] > 1 + 1e-9:
+                raise self.err(f"end-of-life shares of component '{c}' add up to "
+                               f"{self._shares[c]:.3g} (more than 1)", r.row, "share", bom=False)
+        mass = sum(self.leaf_mass[c] for c in comps) * r.share
+        self._add(r.stage, "process", idx, units.convert(mass, "kg", target), label, origin)
+
+    def _under(self, component: str, ancestor: str) -> bool:
+        parents = {b.component: b.parent for b in self.p.bom}
+        cur = parents.get(component)
+        while cur is not None:
+            if cur == ancestor:
+                return True
+            cur = parents.get(cur)
+        return False
+
+    _shares: dict
+
+
+def resolve(product: Product, catalogue: Catalogue) -> Inventory:
+    """Check every link, unit and share of `product` and return its stage-resolved lines."""
+    r = _Resolver(product, catalogue)
+    r._shares = {}
+    r.bom()
+    r.processes()
+    m = product.manifest
+    return Inventory(product_id=product.id, name=m.name, lines=r.lines, mass_kg=r.mass_kg,
+                     input_hash=product.input_hash, warnings=r.warnings)

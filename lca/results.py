@@ -1,0 +1,102 @@
+"""Results as an xarray.Dataset (product × indicator × stage) and their export to CSV / Excel / netCDF."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from lca import __version__
+from lca.engine import StageResult
+from lca.inventory.product import STAGES
+from lca.inventory.resolve import Inventory
+from lca.methods import IndicatorSet
+
+
+def to_dataset(inventories: list[Inventory], results: list[StageResult], indicators: IndicatorSet,
+               data_version: str) -> xr.Dataset:
+    """Stack per-product results; units and names ride along as indicator coordinates."""
+    inds = indicators.indicators
+    scores = np.stack([r.scores for r in results])  # product × indicator × stage
+    top_n = results[0].top_values.shape[1] if results else 0
+    ds = xr.Dataset(
+        {
+            "score": (("product", "indicator", "stage"), scores),
+            "total": (("product", "indicator"), scores.sum(axis=2)),
+            "top_process": (("product", "indicator", "rank"),
+                            np.array([r.top_labels for r in results], dtype=str).reshape(len(results), len(inds), top_n)),
+            "top_value": (("product", "indicator", "rank"), np.stack([r.top_values for r in results])),
+        },
+        coords={
+            "product": [i.product_id for i in inventories],
+            "product_name": ("product", [i.name for i in inventories]),
+            "input_hash": ("product", [i.input_hash for i in inventories]),
+            "mass_kg": ("product", [i.mass_kg for i in inventories]),
+            "indicator": [i.id for i in inds],
+            "unit": ("indicator", [i.unit for i in inds]),
+            "name_en": ("indicator", [i.name_en for i in inds]),
+            "name_zh": ("indicator", [i.name_zh for i in inds]),
+            "group": ("indicator", [i.group for i in inds]),
+            "stage": list(STAGES),
+            "rank": np.arange(1, top_n + 1),
+        },
+        attrs={
+            "indicator_set": indicators.id,
+            "background_data_version": data_version,
+            "software": f"lca-ecodesign {__version__}",
+            "method": "score = c·B·A⁻¹f per stage; stage scores sum to total",
+        },
+    )
+    ds["score"].attrs["description"] = "indicator score per life-cycle stage; unit in coordinate 'unit'"
+    return ds
+
+
+def long_table(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per product, indicator and stage (plus a 'total' stage)."""
+    df = ds["score"].to_dataframe().reset_index()
+    tot = ds["total"].to_dataframe().reset_index().assign(stage="total")
+    df = pd.concat([df, tot], ignore_index=True)
+    df = df[["product", "product_name", "indicator", "name_en", "group", "unit", "stage", "score", "total"]]
+    df["value"] = df["score"].where(df["stage"] != "total", df["total"])
+    return df.drop(columns=["score", "total"]).sort_values(["product", "indicator", "stage"], kind="stable")
+
+
+def _atomic_write(path: Path, writer) -> None:
+    """Write through a temporary file in the same folder so a failure never leaves a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
+    os.close(fd)
+    try:
+        writer(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def export(ds: xr.Dataset, path: str | Path) -> Path:
+    """Write results by extension: .csv (long table), .xlsx (sheets), .nc (netCDF)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        _atomic_write(path, lambda p: long_table(ds).to_csv(p, index=False, encoding="utf-8"))
+    elif suffix == ".xlsx":
+        def write_xlsx(p: Path) -> None:
+            with pd.ExcelWriter(p, engine="openpyxl") as xl:
+                wide = long_table(ds).pivot_table(index=["product", "indicator", "unit"], columns="stage",
+                                                   values="value", sort=False)
+                wide[list(STAGES) + ["total"]].reset_index().to_excel(xl, sheet_name="scores", index=False)
+                top = ds[["top_process", "top_value"]].to_dataframe().reset_index()
+                top.to_excel(xl, sheet_name="contributions", index=False)
+                pd.DataFrame(sorted(ds.attrs.items()), columns=["key", "value"]).to_excel(
+                    xl, sheet_name="metadata", index=False)
+        _atomic_write(path, write_xlsx)
+    elif suffix in (".nc", ".netcdf"):
+        _atomic_write(path, lambda p: ds.to_netcdf(p))
+    else:
+        from lca.errors import InputError
+        raise InputError(f"unsupported output type '{suffix}'", file=path, hint="use .csv, .xlsx or .nc")
+    return path
