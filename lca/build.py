@@ -148,7 +148,7 @@ def write_matrix_cache(path: Path) -> None:
     for k, m in enumerate(methods):
         for key, cf in bd.Method(m).load():
             row = flow_row[key] if isinstance(key, int) else code_row[key[1]]
-            char[k, row] += cf
+            char[k, row] += np.float32(cf)  # as stored by bw_processing, so scores match bw2calc
     by_id = {a.id: a for a in acts}
     meta = {
         "methods": [list(m) for m in methods],

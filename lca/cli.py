@@ -20,8 +20,10 @@ from lca.methods import DEFAULT_SET, indicator_sets
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Life-cycle assessment for eco-design (green design) product evaluation.")
-out = Console()
-err = Console(stderr=True)
+_probe = Console()
+# Piped or redirected output is not width-limited: keep result tables on one line per indicator.
+out = _probe if _probe.is_terminal else Console(width=max(_probe.width, 150))
+err = Console(stderr=True, soft_wrap=True)  # messages stay on one line (paths intact)
 
 EXIT_BAD_INPUT, EXIT_INTERNAL = 2, 3
 Home = Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $LCA_HOME or the user data dir).")]
@@ -134,22 +136,35 @@ def _fmt(v: float) -> str:
 
 
 def _print_product(ds, inv) -> None:
+    """One table per product: indicators × stages, with the top contributing process."""
     p = ds.sel(product=inv.product_id)
-    table = Table(title=f"{inv.name}  [dim]({inv.product_id}, {inv.mass_kg:.3g} kg)[/]", title_justify="left")
-    table.add_column("indicator")
+    table = Table(title=f"{inv.name}\n[dim]{inv.product_id} · {inv.mass_kg:.4g} kg · "
+                        f"indicator set {ds.attrs['indicator_set']}[/]", title_justify="left")
+    table.add_column("indicator", no_wrap=True)
     table.add_column("unit", style="dim")
     for s in ds.stage.values:
-        table.add_column(str(s).replace("_", " "), justify="right")
-    table.add_column("total", justify="right", style="bold")
-    table.add_column("top process", style="dim")
+        table.add_column(STAGE_SHORT[str(s)], justify="right", no_wrap=True)
+    table.add_column("total", justify="right", style="bold", no_wrap=True)
+    table.add_column("top process", style="dim", overflow="fold")
+    uncovered = []
     for ind in ds.indicator.values:
         q = p.sel(indicator=ind)
-        top = str(q.top_process.values[0]) if q.total.item() != 0 else "-"
-        table.add_row(f"{q.name_en.item()}\n[dim]{q.name_zh.item()}[/]", str(q.unit.item()),
-                      *[_fmt(float(v)) for v in q.score.values], _fmt(float(q.total.item())), top)
+        if not q.score.values.any():
+            uncovered.append(str(ind))
+            table.add_row(str(ind), str(q.unit.item()), *["–"] * (len(ds.stage) + 1), "")
+            continue
+        table.add_row(str(ind), str(q.unit.item()), *[_fmt(float(v)) for v in q.score.values],
+                      _fmt(float(q.total.item())), str(q.top_process.values[0]))
     out.print(table)
+    if uncovered:
+        out.print(f"[dim]– : no characterised flow of {', '.join(uncovered)} in this product's inventory "
+                  "(the background data carry no such flows for the processes used).[/]")
     for w in inv.warnings:
         out.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+STAGE_SHORT = {"raw_materials": "raw mat.", "production": "production", "distribution": "distrib.",
+               "use": "use", "end_of_life": "EoL"}
 
 
 @app.command()

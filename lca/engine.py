@@ -21,6 +21,9 @@ from lca.inventory.resolve import Catalogue, Inventory
 from lca.methods import IndicatorSet
 
 
+FOREGROUND = "(foreground direct emissions)"
+
+
 @dataclass(frozen=True)
 class Matrices:
     """Background matrices built by bw2calc (see lca.build), with their labels."""
@@ -65,7 +68,7 @@ class Matrices:
 
 @dataclass(frozen=True)
 class StageResult:
-    """One product's results: scores (indicators × stages) and the top contributing processes."""
+    """One product's results: scores (indicators × stages) and the top contributing processes (codes)."""
 
     scores: np.ndarray
     top_labels: list[list[str]]
@@ -102,11 +105,11 @@ class Engine:
         scores = self.lam.T @ F + self.C @ E  # k × stages
         supply = self.lu.solve(F).sum(axis=1)  # total supply per background process
         contrib = self.CB * supply  # k × processes
-        labels = list(self.m.catalogue.process_name)
+        labels = [p["code"] for p in self.m.meta["processes"]]
         fg = (self.C @ E).sum(axis=1, keepdims=True)
         if np.any(fg):
             contrib = np.hstack([contrib, fg])
-            labels.append("foreground direct emissions")
+            labels.append(FOREGROUND)
         order = np.argsort(-np.abs(contrib), axis=1)[:, :top_n]
         top_values = np.take_along_axis(contrib, order, axis=1)
         top_labels = [[labels[j] for j in row] for row in order]
