@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from lca import resources
+from lca import resources, yaml_strict
 from lca.errors import DataError
 
 Group = Literal["resource", "energy", "environment", "product"]
@@ -39,7 +39,7 @@ class IndicatorSet(BaseModel):
 
 def _read(path: Path) -> IndicatorSet:
     try:
-        return IndicatorSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return IndicatorSet.model_validate(yaml_strict.load(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValidationError) as exc:
         raise DataError(f"{path}: invalid indicator set: {exc}") from exc
 

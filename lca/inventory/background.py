@@ -8,7 +8,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from lca import units
+from lca import units, yaml_strict
 from lca.errors import DataError, InputError
 
 
@@ -85,7 +85,7 @@ def background_files(folder: Path) -> list[Path]:
 
 def _load_file(path: Path) -> list[Process]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml_strict.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("processes"), list):

@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lca import units
+from lca import units, yaml_strict
 from lca.errors import InputError
 from lca.inventory.tables import Row, Table, read_table
 
@@ -195,7 +195,7 @@ def load_manifest(path: Path) -> Manifest:
     if not path.is_file():
         raise InputError("product manifest not found", file=path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = yaml_strict.load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError("is not UTF-8 text", file=path, hint="save the manifest as UTF-8") from None
     except yaml.YAMLError as exc:

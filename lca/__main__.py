@@ -1,0 +1,4 @@
+"""`python -m lca` runs the CLI."""
+from lca.cli import run
+
+run()
