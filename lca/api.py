@@ -7,6 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from lca import project
+from lca.errors import InputError
 from lca.engine import Engine, Matrices
 from lca.inventory.product import load_product
 from lca.inventory.resolve import Inventory, resolve
@@ -34,7 +35,15 @@ def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
 
 def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:
     """Load and resolve every product before any scoring, so bad input fails before work is done."""
-    return [resolve(load_product(p), eng.m.catalogue) for p in paths]
+    invs, seen = [], {}
+    for p in paths:
+        product = load_product(p)
+        if product.id in seen:
+            raise InputError(f"product id '{product.id}' is also used by {seen[product.id]}",
+                             file=product.manifest_path, column="id", hint="give each product a unique id")
+        seen[product.id] = product.manifest_path
+        invs.append(resolve(product, eng.m.catalogue))
+    return invs
 
 
 def evaluate(paths: list[str | Path], indicator_set: str = DEFAULT_SET, home: str | Path | None = None,

@@ -95,8 +95,10 @@ def evaluate(
     """Stage-resolved life-cycle indicators of one or more products."""
     with _errors():
         from lca import api
-        from lca.results import export
+        from lca.results import check_export_path, export
 
+        if out_file is not None:
+            check_export_path(out_file)
         with _setup_progress(quiet=as_json) as report:
             ds, invs = api.evaluate([str(p) for p in products], indicator_set, home, report)
         if out_file is not None:

@@ -100,8 +100,8 @@ class Engine:
         return self.lam
 
     def evaluate(self, inv: Inventory, top_n: int = 5) -> StageResult:
-        F = inv.demand(self.n_processes, STAGES)
-        E = inv.emissions(self.C.shape[1], STAGES)
+        F = inv.stage_matrix("process", self.n_processes, STAGES)
+        E = inv.stage_matrix("flow", self.C.shape[1], STAGES)
         scores = self.lam.T @ F + self.C @ E  # k × stages
         supply = self.lu.solve(F).sum(axis=1)  # total supply per background process
         contrib = self.CB * supply  # k × processes

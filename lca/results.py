@@ -77,9 +77,22 @@ def _atomic_write(path: Path, writer) -> None:
             os.unlink(tmp)
 
 
+EXPORT_TYPES = (".csv", ".xlsx", ".nc")
+
+
+def check_export_path(path: str | Path) -> Path:
+    """Reject an unsupported output type before any work is done."""
+    path = Path(path)
+    if path.suffix.lower() not in EXPORT_TYPES:
+        from lca.errors import InputError
+        raise InputError(f"unsupported output type '{path.suffix}'", file=path,
+                         hint=f"use one of {', '.join(EXPORT_TYPES)}")
+    return path
+
+
 def export(ds: xr.Dataset, path: str | Path) -> Path:
     """Write results by extension: .csv (long table), .xlsx (sheets), .nc (netCDF)."""
-    path = Path(path)
+    path = check_export_path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         _atomic_write(path, lambda p: long_table(ds).to_csv(p, index=False, encoding="utf-8"))
@@ -94,9 +107,6 @@ def export(ds: xr.Dataset, path: str | Path) -> Path:
                 pd.DataFrame(sorted(ds.attrs.items()), columns=["key", "value"]).to_excel(
                     xl, sheet_name="metadata", index=False)
         _atomic_write(path, write_xlsx)
-    elif suffix in (".nc", ".netcdf"):
-        _atomic_write(path, lambda p: ds.to_netcdf(p))
     else:
-        from lca.errors import InputError
-        raise InputError(f"unsupported output type '{suffix}'", file=path, hint="use .csv, .xlsx or .nc")
+        _atomic_write(path, lambda p: ds.to_netcdf(p))
     return path

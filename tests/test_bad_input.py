@@ -16,10 +16,6 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def _bottle_bom(folder: Path) -> Path:
-    return folder / "bom.csv"
-
-
 CASES = {
     # name: (edit function, expected file, row, column, words in the message)
     "unknown unit": (lambda d: _edit(d / "bom.csv", "7.5,g,", "7.5,gramz,"), "bom.csv", 3, "unit",
@@ -85,17 +81,16 @@ def test_declared_gbk_encoding_is_read(home, runner, example_copy):
     assert result.exit_code == 0, result.output
 
 
-def test_eol_shares_above_one_are_rejected(home, runner, example_copy):
-    folder = example_copy("detergent_bottle")
-    _edit(folder / "processes.csv", ",0.7,polypropylene_primary_desnz", ",0.8,polypropylene_primary_desnz")
+@pytest.mark.parametrize("example,old,new,words", [
+    ("detergent_bottle", ",0.7,polypropylene_primary_desnz", ",0.8,polypropylene_primary_desnz",
+     ["add up to 1.1", "row 5", "column 'share'"]),
+    ("room_air_conditioner", '"Methane, difluoro-, HFC-32",air,', '"Methane, difluoro-, HFC-32",,',
+     ["ambiguous", "row 6", "column 'compartment'"]),
+    ("room_air_conditioner", "620,kWh/year", "620,kg/year", ["does not fit the linked unit 'kWh'", "row 5"]),
+], ids=["eol shares above one", "ambiguous flow", "per-year unit of the wrong kind"])
+def test_process_row_errors(home, runner, example_copy, example, old, new, words):
+    folder = example_copy(example)
+    _edit(folder / "processes.csv", old, new)
     result = runner.invoke(app, ["evaluate", str(folder / "product.yaml"), "--home", str(home)])
     assert result.exit_code == 2
-    assert "add up to 1.1" in result.output and "row 5" in result.output
-
-
-def test_ambiguous_flow_asks_for_compartment(home, runner, example_copy):
-    folder = example_copy("room_air_conditioner")
-    _edit(folder / "processes.csv", '"Methane, difluoro-, HFC-32",air,', '"Methane, difluoro-, HFC-32",,')
-    result = runner.invoke(app, ["evaluate", str(folder / "product.yaml"), "--home", str(home)])
-    assert result.exit_code == 2
-    assert "ambiguous" in result.output and "column 'compartment'" in result.output
+    assert all(w in result.output for w in words), result.output

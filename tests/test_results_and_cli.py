@@ -87,3 +87,14 @@ def test_console_exit_codes(home, tmp_path):
     (broken / state["cache"]).write_bytes(b"not a numpy file")
     bad = _lca("evaluate", str(EXAMPLES[0]), env_home=broken)
     assert bad.returncode == 3, bad.stderr
+
+
+def test_same_product_twice_is_bad_input(home, runner):
+    res = runner.invoke(app, ["evaluate", str(EXAMPLES[0]), str(EXAMPLES[0]), "--home", str(home)])
+    assert res.exit_code == 2 and "is also used by" in res.output
+
+
+def test_unsupported_output_type_is_rejected_before_work(home, runner, tmp_path):
+    res = runner.invoke(app, ["evaluate", str(EXAMPLES[0]), "--home", str(home), "--out", str(tmp_path / "r.pdf")])
+    assert res.exit_code == 2 and "unsupported output type '.pdf'" in res.output
+    assert not (tmp_path / "r.pdf").exists()

@@ -60,19 +60,12 @@ class Inventory:
     input_hash: str
     warnings: list[str] = field(default_factory=list)
 
-    def demand(self, n_processes: int, stages: tuple[str, ...]) -> np.ndarray:
-        """Dense (n_processes × stages) demand on background processes."""
-        out = np.zeros((n_processes, len(stages)))
+    def stage_matrix(self, kind: Literal["process", "flow"], size: int,
+                     stages: tuple[str, ...]) -> np.ndarray:
+        """Dense (size × stages) amounts: demand on background processes or direct flows."""
+        out = np.zeros((size, len(stages)))
         for ln in self.lines:
-            if ln.kind == "process":
-                out[ln.index, stages.index(ln.stage)] += ln.amount
-        return out
-
-    def emissions(self, n_flows: int, stages: tuple[str, ...]) -> np.ndarray:
-        """Dense (n_flows × stages) direct foreground elementary flows."""
-        out = np.zeros((n_flows, len(stages)))
-        for ln in self.lines:
-            if ln.kind == "flow":
+            if ln.kind == kind:
                 out[ln.index, stages.index(ln.stage)] += ln.amount
         return out
 
