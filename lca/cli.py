@@ -204,6 +204,22 @@ def processes(home: Home = None):
         out.print(t)
 
 
+@app.command()
+def datasheet(
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write here (default: print).")] = None,
+):
+    """The background data sheet: every process, its exchanges and sources (Markdown)."""
+    with _errors():
+        from lca.datasheet import render
+
+        text = render()
+        if out_file is None:
+            typer.echo(text)
+        else:
+            out_file.write_text(text + "\n", encoding="utf-8")
+            out.print(f"data sheet written to [bold]{out_file}[/]")
+
+
 @app.callback(invoke_without_command=True)
 def main(version: Annotated[bool, typer.Option("--version", help="Show the version.")] = False):
     if version:

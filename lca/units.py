@@ -11,7 +11,7 @@ import pint
 
 from lca.errors import InputError
 
-ureg = pint.UnitRegistry(on_redefinition="raise")
+ureg = pint.UnitRegistry(on_redefinition="raise", cache_folder=":auto:")  # cached definitions: ~10x faster start
 ureg.define("kgce = 29.3076 * megajoule = kilogram_coal_equivalent")  # GB/T 2589-2020, clause 3
 ureg.define("tce = 1000 * kgce = tonne_coal_equivalent")
 ureg.define("piece = [count] = pcs = item = unit_piece")
