@@ -83,10 +83,17 @@ def is_current(home_dir: Path, version: str | None = None) -> bool:
 
 @contextlib.contextmanager
 def _quiet():
-    """Silence bw2io's prints and tqdm bars; our own progress bar reports instead."""
-    sink = io.StringIO()
-    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        yield
+    """Silence bw2io's prints (stdout) and tqdm bars; our own progress bar (stderr) reports instead."""
+    old = os.environ.get("TQDM_DISABLE")
+    os.environ["TQDM_DISABLE"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        if old is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = old
 
 
 def brightway(home_dir: Path, project: str | None = None):
