@@ -170,6 +170,46 @@ STAGE_SHORT = {"raw_materials": "raw mat.", "production": "production", "distrib
 
 
 @app.command()
+def screen(
+    catalogue: Annotated[Path, typer.Argument(help="Catalogue of BOM lines keyed by product (.parquet, .csv, .xlsx).")],
+    out_file: Annotated[Path, typer.Option("--out", help="Results (.parquet streams; .nc/.xlsx/.csv small runs).")] = Path("results.parquet"),
+    indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id.")] = DEFAULT_SET,
+    workers: Annotated[int, typer.Option(help="dask workers (a LocalCluster when > 1).")] = 1,
+    scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler.")] = None,
+    chunk_size: Annotated[int, typer.Option(help="Products per chunk.")] = 100_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    home: Home = None,
+):
+    """Score a whole catalogue per stage and indicator; resumable, streamed to Parquet."""
+    with _errors():
+        from lca import api
+        from lca import screen as screening
+        from lca.results import check_export_path
+
+        check_export_path(out_file, extra=(".parquet",))
+        with _setup_progress(quiet=as_json) as report:
+            api.engine(home, indicator_set, report)  # set-up on first use, with its own bar
+        bar = Progress(TextColumn("[bold]screening[/]"), BarColumn(), TextColumn("{task.completed:,.0f} products"),
+                       TimeElapsedColumn(), console=err, transient=True, disable=as_json)
+        with bar:
+            task = bar.add_task("screen", total=None)
+            summary = screening.screen(catalogue, out_file, indicator_set, home, chunk_size, workers, scheduler,
+                                       lambda done, total: bar.update(task, completed=done, total=total))
+        if as_json:
+            typer.echo(json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
+            return
+        t = Table(title=f"{summary.products:,} products screened → {summary.output}"
+                        + (f" ({summary.resumed_chunks} of {summary.chunks} chunks resumed)" if summary.resumed_chunks else ""),
+                  title_justify="left")
+        for col in ("indicator", "unit", "mean", "p5", "median", "p95", "lowest product"):
+            t.add_column(col, justify="right" if col in ("mean", "p5", "median", "p95") else "left")
+        for ind, st in summary.indicators.items():
+            low = summary.lowest[ind][0]
+            t.add_row(ind, st["unit"], *[_fmt(st[k]) for k in ("mean", "p5", "median", "p95")], f"{low[0]} ({_fmt(low[1])})")
+        out.print(t)
+
+
+@app.command()
 def methods(indicator_set: Annotated[Optional[str], typer.Option("--set", help="Show one set only.")] = None):
     """List the shipped indicator sets and their indicators."""
     with _errors():

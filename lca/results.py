@@ -16,33 +16,24 @@ from lca.inventory.resolve import Inventory
 from lca.methods import IndicatorSet
 
 
-def to_dataset(inventories: list[Inventory], results: list[StageResult], indicators: IndicatorSet,
-               data_version: str) -> xr.Dataset:
-    """Stack per-product results; units and names ride along as indicator coordinates."""
+def scores_dataset(product_ids, scores: np.ndarray, indicators: IndicatorSet, data_version: str,
+                   product_coords: dict[str, object] | None = None) -> xr.Dataset:
+    """Scores (product × indicator × stage) with their total; units and names as indicator coordinates."""
     inds = indicators.indicators
-    scores = np.stack([r.scores for r in results])  # product × indicator × stage
-    top_n = results[0].top_values.shape[1] if results else 0
+    coords = {
+        "product": list(product_ids),
+        **{k: ("product", list(v)) for k, v in (product_coords or {}).items()},
+        "indicator": [i.id for i in inds],
+        "unit": ("indicator", [i.unit for i in inds]),
+        "name_en": ("indicator", [i.name_en for i in inds]),
+        "name_zh": ("indicator", [i.name_zh for i in inds]),
+        "group": ("indicator", [i.group for i in inds]),
+        "stage": list(STAGES),
+    }
     ds = xr.Dataset(
-        {
-            "score": (("product", "indicator", "stage"), scores),
-            "total": (("product", "indicator"), scores.sum(axis=2)),
-            "top_process": (("product", "indicator", "rank"),
-                            np.array([r.top_labels for r in results], dtype=str).reshape(len(results), len(inds), top_n)),
-            "top_value": (("product", "indicator", "rank"), np.stack([r.top_values for r in results])),
-        },
-        coords={
-            "product": [i.product_id for i in inventories],
-            "product_name": ("product", [i.name for i in inventories]),
-            "input_hash": ("product", [i.input_hash for i in inventories]),
-            "mass_kg": ("product", [i.mass_kg for i in inventories]),
-            "indicator": [i.id for i in inds],
-            "unit": ("indicator", [i.unit for i in inds]),
-            "name_en": ("indicator", [i.name_en for i in inds]),
-            "name_zh": ("indicator", [i.name_zh for i in inds]),
-            "group": ("indicator", [i.group for i in inds]),
-            "stage": list(STAGES),
-            "rank": np.arange(1, top_n + 1),
-        },
+        {"score": (("product", "indicator", "stage"), scores),
+         "total": (("product", "indicator"), scores.sum(axis=2))},
+        coords=coords,
         attrs={
             "indicator_set": indicators.id,
             "background_data_version": data_version,
@@ -54,12 +45,27 @@ def to_dataset(inventories: list[Inventory], results: list[StageResult], indicat
     return ds
 
 
+def to_dataset(inventories: list[Inventory], results: list[StageResult], indicators: IndicatorSet,
+               data_version: str) -> xr.Dataset:
+    """Per-product evaluations stacked, with the top contributing processes."""
+    ds = scores_dataset(
+        [i.product_id for i in inventories], np.stack([r.scores for r in results]), indicators, data_version,
+        {"product_name": [i.name for i in inventories], "input_hash": [i.input_hash for i in inventories],
+         "mass_kg": [i.mass_kg for i in inventories]})
+    top_n = results[0].top_values.shape[1] if results else 0
+    ds["top_process"] = (("product", "indicator", "rank"),
+                         np.array([r.top_labels for r in results], dtype=str).reshape(len(results), -1, top_n))
+    ds["top_value"] = (("product", "indicator", "rank"), np.stack([r.top_values for r in results]))
+    return ds.assign_coords(rank=np.arange(1, top_n + 1))
+
+
 def long_table(ds: xr.Dataset) -> pd.DataFrame:
     """One row per product, indicator and stage (plus a 'total' stage)."""
     df = ds["score"].to_dataframe().reset_index()
     tot = ds["total"].to_dataframe().reset_index().assign(stage="total")
     df = pd.concat([df, tot], ignore_index=True)
-    df = df[["product", "product_name", "indicator", "name_en", "group", "unit", "stage", "score", "total"]]
+    extra = [c for c in ("product_name", "category") if c in ds.coords]
+    df = df[["product", *extra, "indicator", "name_en", "group", "unit", "stage", "score", "total"]]
     df["value"] = df["score"].where(df["stage"] != "total", df["total"])
     return df.drop(columns=["score", "total"]).sort_values(["product", "indicator", "stage"], kind="stable")
 
@@ -80,13 +86,14 @@ def _atomic_write(path: Path, writer) -> None:
 EXPORT_TYPES = (".csv", ".xlsx", ".nc")
 
 
-def check_export_path(path: str | Path) -> Path:
+def check_export_path(path: str | Path, extra: tuple[str, ...] = ()) -> Path:
     """Reject an unsupported output type before any work is done."""
     path = Path(path)
-    if path.suffix.lower() not in EXPORT_TYPES:
+    allowed = EXPORT_TYPES + extra
+    if path.suffix.lower() not in allowed:
         from lca.errors import InputError
         raise InputError(f"unsupported output type '{path.suffix}'", file=path,
-                         hint=f"use one of {', '.join(EXPORT_TYPES)}")
+                         hint=f"use one of {', '.join(allowed)}")
     return path
 
 
@@ -102,8 +109,9 @@ def export(ds: xr.Dataset, path: str | Path) -> Path:
                 wide = long_table(ds).pivot_table(index=["product", "indicator", "unit"], columns="stage",
                                                    values="value", sort=False)
                 wide[list(STAGES) + ["total"]].reset_index().to_excel(xl, sheet_name="scores", index=False)
-                top = ds[["top_process", "top_value"]].to_dataframe().reset_index()
-                top.to_excel(xl, sheet_name="contributions", index=False)
+                if "top_process" in ds:
+                    top = ds[["top_process", "top_value"]].to_dataframe().reset_index()
+                    top.to_excel(xl, sheet_name="contributions", index=False)
                 pd.DataFrame(sorted(ds.attrs.items()), columns=["key", "value"]).to_excel(
                     xl, sheet_name="metadata", index=False)
         _atomic_write(path, write_xlsx)
