@@ -22,7 +22,7 @@ def _matrices(cache_path: str, version: str) -> Matrices:
 
 @lru_cache(maxsize=4)
 def _engine(cache_path: str, version: str, set_id: str) -> Engine:
-    return Engine(_matrices(cache_path, version), get_set(set_id))
+    return Engine(_matrices(cache_path, version), get_set(set_id).lcia_only())
 
 
 def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,

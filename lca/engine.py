@@ -114,3 +114,14 @@ class Engine:
         top_values = np.take_along_axis(contrib, order, axis=1)
         top_labels = [[labels[j] for j in row] for row in order]
         return StageResult(scores, top_labels, top_values)
+
+    def line_scores(self, inv: Inventory) -> np.ndarray:
+        """Score of each foreground line (indicators × lines): what each BOM or process row adds.
+
+        By linearity the lines of a stage sum to that stage's score; a verdict uses them to say
+        which row drives a failing indicator and by how much it would have to shrink.
+        """
+        out = np.zeros((self.C.shape[0], len(inv.lines)))
+        for j, ln in enumerate(inv.lines):
+            out[:, j] = (self.lam[ln.index] if ln.kind == "process" else self.C[:, ln.index]) * ln.amount
+        return out

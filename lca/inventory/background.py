@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -69,6 +69,8 @@ class Process(BaseModel):
     exchanges: list[Exchange]
     recycled_variant: str | None = None
     stage_hint: str | None = None
+    # End-of-life treatment route (recycling rate and recovery rate of BOM indicators read it).
+    eol_route: Literal["recycling", "energy_recovery", "incineration", "landfill"] | None = None
     comment: str | None = None
     file: str = ""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from lca import units, yaml_strict
 from lca.errors import InputError
@@ -26,16 +26,35 @@ STAGE_ALIASES = {
 }
 
 
+def _parsable(unit: str) -> str:
+    units.parse_unit(unit)
+    return unit
+
+
+Unit = Annotated[str, AfterValidator(_parsable)]  # a unit string the pint registry reads
+
+
 class Quantity(BaseModel):
     model_config = ConfigDict(extra="forbid")
     amount: float = Field(gt=0, allow_inf_nan=False)
-    unit: str
+    unit: Unit
 
-    @field_validator("unit")
-    @classmethod
-    def _unit(cls, v: str) -> str:
-        units.parse_unit(v)
-        return v
+
+class Evidence(BaseModel):
+    """The product's answer to one basic requirement of a specification, with its document."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: bool
+    document: str = Field(min_length=1)
+
+
+class Declared(BaseModel):
+    """A declared (measured or plant-calculated) indicator value, with its unit and document."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: float = Field(allow_inf_nan=False)
+    unit: Unit
+    document: str = Field(min_length=1)
 
 
 class Manifest(BaseModel):
@@ -56,6 +75,8 @@ class Manifest(BaseModel):
     illustrative: bool = False
     description: str | None = None
     sources: list[str] = []
+    evidence: dict[str, Evidence] = {}  # basic-requirement id -> answer (see product_specs/)
+    declared: dict[str, Declared] = {}  # declared indicator id -> value (see `lca methods`)
 
     @field_validator("lifetime")
     @classmethod

@@ -49,9 +49,29 @@ class Line:
     origin: str
 
 
+@dataclass(frozen=True)
+class Component:
+    """A BOM leaf with a known mass (kg per reference flow), for BOM-derived indicators."""
+
+    name: str
+    link: str
+    stage: str
+    mass_kg: float
+    recycled_content: float
+
+
+@dataclass(frozen=True)
+class EolShare:
+    """The share of one component's mass an end-of-life row sends to a treatment process."""
+
+    component: str
+    link: str
+    share: float
+
+
 @dataclass
 class Inventory:
-    """A product's foreground, ready for the engine."""
+    """A product's foreground, ready for the engine (plus the BOM facts BOM indicators need)."""
 
     product_id: str
     name: str
@@ -59,6 +79,8 @@ class Inventory:
     mass_kg: float
     input_hash: str
     warnings: list[str] = field(default_factory=list)
+    components: list[Component] = field(default_factory=list)
+    eol_shares: list[EolShare] = field(default_factory=list)
 
     def stage_matrix(self, kind: Literal["process", "flow"], size: int,
                      stages: tuple[str, ...]) -> np.ndarray:
@@ -82,6 +104,8 @@ class _Resolver:
         self.warnings: list[str] = []
         self.bom_file = product.bom_path.name
         self.leaf_mass: dict[str, float] = {}  # component -> kg per reference flow
+        self.components: list[Component] = []
+        self.eol_shares: list[EolShare] = []
         self.leaf_link: dict[str, str] = {}
 
     def err(self, msg: str, row: int, column: str | None, hint: str | None = None, bom=True) -> InputError:
@@ -153,6 +177,8 @@ class _Resolver:
             raise exc.located(file=self.p.bom_path, row=r.row, column="unit") from None
         if units.same_dimension(r.unit, "kg"):
             self.leaf_mass[r.component] = units.convert(r.amount * mult, r.unit, "kg")
+            self.components.append(Component(r.component, r.link, r.stage, self.leaf_mass[r.component],
+                                             r.recycled_content))
         else:
             self.warnings.append(f"{self.bom_file} row {r.row}: mass of '{r.component}' unknown "
                                  f"(unit {r.unit}); it is left out of mass-based end-of-life shares")
@@ -264,6 +290,7 @@ class _Resolver:
             raise self.err(f"applies_to '{scope}' matches no component with a mass", r.row, "applies_to",
                            "use all, a component id or a material link used in the BOM", bom=False)
         for c in comps:
+            self.eol_shares.append(EolShare(c, r.link, r.share))
             self._shares[c] = self._shares.get(c, 0.0) + r.share
             if self._shares[c] > 1 + 1e-9:
                 raise self.err(f"end-of-life shares of component '{c}' add up to "
@@ -291,4 +318,5 @@ def resolve(product: Product, catalogue: Catalogue) -> Inventory:
     r.processes()
     m = product.manifest
     return Inventory(product_id=product.id, name=m.name, lines=r.lines, mass_kg=r.mass_kg,
-                     input_hash=product.input_hash, warnings=r.warnings)
+                     input_hash=product.input_hash, warnings=r.warnings, components=r.components,
+                     eol_shares=r.eol_shares)
