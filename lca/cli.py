@@ -1,4 +1,7 @@
-"""The `lca` command line: setup, evaluate, methods, processes. Exit codes 0 ok, 2 bad input, 3 internal."""
+"""The `lca` command line: setup, evaluate, methods, specs, processes.
+
+Exit codes 0 ok, 1 product does not pass its spec, 2 bad input, 3 internal.
+"""
 from __future__ import annotations
 
 import json
@@ -25,7 +28,7 @@ _probe = Console()
 out = _probe if _probe.is_terminal else Console(width=max(_probe.width, 150))
 err = Console(stderr=True, soft_wrap=True)  # messages stay on one line (paths intact)
 
-EXIT_BAD_INPUT, EXIT_INTERNAL = 2, 3
+EXIT_NOT_PASSED, EXIT_BAD_INPUT, EXIT_INTERNAL = 1, 2, 3
 Home = Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $LCA_HOME or the user data dir).")]
 
 
@@ -90,26 +93,52 @@ def evaluate(
     indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id (see `lca methods`).")] = DEFAULT_SET,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write results (.csv, .xlsx, .nc).")] = None,
+    spec: Annotated[Optional[str], typer.Option("--spec", help="Check against a product specification "
+                                                "(YAML file or id from `lca specs`); exit 1 unless it passes.")] = None,
     home: Home = None,
 ):
-    """Stage-resolved life-cycle indicators of one or more products."""
+    """Stage-resolved life-cycle indicators of one or more products (and their verdict with --spec)."""
     with _errors():
         from lca import api
         from lca.results import check_export_path, export
 
         if out_file is not None:
             check_export_path(out_file)
+        checked = _load_spec(spec)
         with _setup_progress(quiet=as_json) as report:
             ds, invs = api.evaluate([str(p) for p in products], indicator_set, home, report)
+        verdicts = _verdicts(products, checked, home)
         if out_file is not None:
             export(ds, out_file)
         if as_json:
-            typer.echo(json.dumps(_as_json(ds, invs), ensure_ascii=False, indent=2))
+            doc = _as_json(ds, invs)
+            if checked is not None:
+                doc["verdict"] = [v.as_dict() for v in verdicts]
+            typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
             for inv in invs:
                 _print_product(ds, inv)
             if out_file is not None:
                 out.print(f"results written to [bold]{out_file}[/]")
+            from lca.verdict_view import print_evaluation
+
+            for v in verdicts:
+                print_evaluation(out, v)
+        if any(v.verdict != "pass" for v in verdicts):
+            raise typer.Exit(EXIT_NOT_PASSED)
+
+
+def _load_spec(spec: str | None):
+    """The specification to check against (validated before any work), or None."""
+    from lca.specs import find
+
+    return None if spec is None else find(spec)[1]
+
+
+def _verdicts(products: list[Path], spec, home) -> list:
+    from lca.evaluate import evaluate as check
+
+    return [] if spec is None else check([str(p) for p in products], spec, home)
 
 
 def _as_json(ds, invs) -> dict:
@@ -222,8 +251,18 @@ def methods(indicator_set: Annotated[Optional[str], typer.Option("--set", help="
             for col in ("id", "indicator", "指标", "unit", "group", "method"):
                 t.add_column(col)
             for i in s.indicators:
-                t.add_row(i.id, i.name_en, i.name_zh, i.unit, i.group, " | ".join(i.method))
+                t.add_row(i.id, i.name_en, i.name_zh, i.unit, i.group, i.how)
             out.print(t)
+
+
+@app.command()
+def specs():
+    """List the shipped product specifications (categories) with their standards and sources."""
+    with _errors():
+        from lca.specs import shipped
+        from lca.verdict_view import print_specs
+
+        print_specs(out, shipped())
 
 
 @app.command()

@@ -28,3 +28,7 @@ def methods_dir() -> Path:
 
 def examples_dir() -> Path:
     return data_root() / "inventories" / "examples"
+
+
+def specs_dir() -> Path:
+    return data_root() / "product_specs"
