@@ -19,6 +19,7 @@ from rich.table import Table
 
 from lca import __version__, project
 from lca.errors import DataError, InputError
+from lca.io.cli import import_command
 from lca.methods import DEFAULT_SET, indicator_sets
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -297,6 +298,9 @@ def datasheet(
         else:
             out_file.write_text(text + "\n", encoding="utf-8")
             out.print(f"data sheet written to [bold]{out_file}[/]")
+
+
+app.command("import")(import_command)
 
 
 @app.callback(invoke_without_command=True)

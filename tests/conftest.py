@@ -46,3 +46,25 @@ def example_copy(tmp_path) -> callable:
         shutil.copytree(resources.examples_dir() / name, dst)
         return dst
     return make
+
+
+USLCI = REPO / "inventories" / "uslci" / "uslci_fy17_olca1_5_json_ld.zip"
+
+
+@pytest.fixture(scope="session")
+def import_home(home, tmp_path_factory) -> Path:
+    """A copy of the built project with USLCI imported through the CLI (once per session)."""
+    import time
+
+    from lca.cli import app
+
+    h = tmp_path_factory.mktemp("import-home") / "home"
+    shutil.copytree(home, h)
+    start = time.perf_counter()
+    result = CliRunner().invoke(app, ["import", str(USLCI), "--format", "jsonld", "--name", "uslci",
+                                      "--home", str(h)])
+    assert result.exit_code == 0, result.output
+    print(f"\nUSLCI import: {time.perf_counter() - start:.1f} s")
+    return h
+
+

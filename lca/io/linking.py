@@ -1,0 +1,335 @@
+"""Link foreign elementary flows to biosphere3 (ecoinvent 3.9 flows shipped in bw2io).
+
+Tiers, first hit wins (the tier is recorded for the report):
+
+1. ``uuid``      the source flow's UUID is a biosphere3 code;
+2. ``name``      normalised name + compartment + unit: names lower-cased with spaces collapsed
+                 and ecoinvent 2 names renamed to ecoinvent 3 (bw2io's 2→3 table); compartments
+                 through bw2io's ecoinvent 2→3 category table plus openLCA / ILCD context names
+                 ("Emission to air" → air, "Resource" → natural resource); "unspecified"
+                 sub-compartments dropped; units through bw2io's unit normalisation;
+3. ``name-top``  the same name in the top compartment's unspecified flow when the exact
+                 sub-compartment has no such flow (e.g. ``water/ground-, long-term``); resources
+                 with no sub-compartment try ``in ground`` (ecoinvent 3 has no unspecified resources);
+4. ``cas``       CAS number + compartment (exact, then top compartment) when the name fails.
+
+Renames tried after the name itself: ecoinvent 2→3 (bw2io), ecoinvent 3.x→3.9 (randonneur_data)
+and a few synonyms for unqualified US/NETL names (``Carbon dioxide``, ``Methane`` and
+``Carbon monoxide`` are taken as fossil — an assumption, listed in ``_SYNONYMS``).
+
+A match needs the same unit, or a unit of the same kind with a known factor (g → kg, kWh → MJ,
+l → m³ …); the factor is applied to the exchange amount. Everything else stays unlinked.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from lca.project import BIOSPHERE_DB
+
+TIERS = ("uuid", "name", "name-top", "cas")
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+# openLCA reference-data / ILCD context names → ecoinvent top compartments.
+_CONTEXT_TOP = {
+    "emission to air": "air", "emissions to air": "air", "emission output to atmosphere": "air",
+    "emission to water": "water", "emissions to water": "water",
+    "emission output to freshwater": "water", "emission to soil": "soil", "emissions to soil": "soil",
+    "resource": "natural resource", "resources": "natural resource", "[resource]": "natural resource",
+    "natural resources": "natural resource", "resource": "natural resource",
+    "air": "air", "water": "water", "soil": "soil", "natural resource": "natural resource",
+    "economic": "economic", "inventory indicator": "inventory indicator",
+}
+_ROOTS = {"elementary flows", "elementary flow"}
+_UNSPECIFIED = {"unspecified", "(unspecified)", ""}
+# Sub-compartment synonyms beyond bw2io's ecoinvent 2→3 table (openLCA / ILCD / FEDEFL style).
+_SUB = {
+    ("air", "low. pop."): ("air", "non-urban air or from high stacks"),
+    ("air", "low population density"): ("air", "non-urban air or from high stacks"),
+    ("air", "high population density"): ("air", "urban air close to ground"),
+    ("air", "stratosphere"): ("air", "lower stratosphere + upper troposphere"),
+    ("air", "lower stratosphere + upper troposphere"): ("air", "lower stratosphere + upper troposphere"),
+    ("water", "fresh water"): ("water", "surface water"),
+    ("water", "river"): ("water", "surface water"),
+    ("water", "lake"): ("water", "surface water"),
+    ("water", "ground water"): ("water", "ground-"),
+    ("water", "sea water"): ("water", "ocean"),
+    ("natural resource", "fossil-"): ("natural resource", "in ground"),
+    ("natural resource", "ground-"): ("natural resource", "in water"),
+    ("natural resource", "renewable"): ("natural resource",),
+}
+
+# Same-kind unit factors (source unit → biosphere3 unit), after bw2io unit normalisation.
+_FACTORS = {
+    ("gram", "kilogram"): 1e-3, ("ton", "kilogram"): 1e3, ("milligram", "kilogram"): 1e-6,
+    ("kilowatt hour", "megajoule"): 3.6, ("kilojoule", "megajoule"): 1e-3,
+    ("gigajoule", "megajoule"): 1e3, ("litre", "cubic meter"): 1e-3,
+    ("Becquerel", "kilo Becquerel"): 1e-3, ("hectare", "square meter"): 1e4,
+    ("square meter-year", "square meter-year"): 1.0,
+}
+
+
+def norm_name(name: str) -> str:
+    return re.sub(r"\s+", " ", str(name or "")).strip().lower()
+
+
+def norm_cas(cas: str | None) -> str | None:
+    if not cas:
+        return None
+    digits = re.sub(r"[^0-9]", "", str(cas))
+    if len(digits) < 5:
+        return None
+    return f"{int(digits[:-3])}-{digits[-3:-1]}-{digits[-1]}"
+
+
+def norm_unit(unit: str | None) -> str:
+    from bw2io.units import normalize_units
+
+    return normalize_units(str(unit or "").strip())
+
+
+# Unqualified names in US/NETL data that ecoinvent 3 only has in qualified form. Assumption,
+# stated in the report's module doc: unqualified CO2, CH4 and CO from combustion data are fossil.
+_SYNONYMS = {
+    "carbon dioxide": "carbon dioxide, fossil",
+    "methane": "methane, fossil",
+    "carbon monoxide": "carbon monoxide, fossil",
+    "nitrogen oxide": "nitrogen oxides",
+    "sulfur oxides": "sulfur oxides",
+}
+
+_EI3_STEPS = ("3.01-biosphere-ecoinvent-3.1", "3.3-biosphere-ecoinvent-3.4", "3.4-biosphere-ecoinvent-3.5",
+              "3.5-biosphere-ecoinvent-3.6", "3.6-biosphere-ecoinvent-3.7", "3.7-biosphere-ecoinvent-3.8",
+              "3.8-biosphere-ecoinvent-3.9")
+
+
+@lru_cache(maxsize=1)
+def _ecoinvent3_replacements() -> tuple[dict[str, str], dict[str, str]]:
+    """(name → name, uuid → uuid) renames between ecoinvent 3.x biosphere versions up to 3.9.
+
+    From randonneur_data (a bw2io dependency; ecoinvent_migrate files, CC-BY-4.0), chained in
+    version order so a 3.3 name reaches its 3.9 name.
+    """
+    import randonneur_data
+
+    names: dict[str, str] = {}
+    uuids: dict[str, str] = {}
+    registry = randonneur_data.Registry()
+    for step in _EI3_STEPS:
+        data = registry.get_file(f"ecoinvent-{step}-biosphere")
+        for row in data.get("replace", []):
+            src, dst = row.get("source", {}), row.get("target", {})
+            if src.get("uuid") and dst.get("uuid") and src["uuid"] != dst["uuid"]:
+                uuids[src["uuid"]] = dst["uuid"]
+            a, b = norm_name(src.get("name")), norm_name(dst.get("name"))
+            if a and b and a != b:
+                names[a] = b
+    for table in (names, uuids):
+        for k in list(table):
+            seen = {k}
+            while table[k] in table and table[table[k]] not in seen:
+                seen.add(table[k])
+                table[k] = table[table[k]]
+    return names, uuids
+
+
+@lru_cache(maxsize=1)
+def _renames() -> dict[str, str]:
+    """Old elementary-flow names → ecoinvent 3.9 names (ecoinvent 2→3 from bw2io, then 3.x→3.9)."""
+    raw = json.loads((_DATA / "ecoinvent_2_3_names.json").read_text(encoding="utf-8"))["renames"]
+    ei3, _ = _ecoinvent3_replacements()
+    out = {norm_name(k): norm_name(v) for k, v in raw.items()}
+    out = {k: ei3.get(v, v) for k, v in out.items()}
+    for k, v in ei3.items():
+        out.setdefault(k, v)
+    for k, v in _SYNONYMS.items():
+        out.setdefault(k, v)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _category_table() -> dict[tuple, tuple]:
+    from bw2io.compatibility import ECOSPOLD_2_3_BIOSPHERE
+
+    out = {tuple(k): tuple(v) for k, v in ECOSPOLD_2_3_BIOSPHERE.items()}
+    out.update(_SUB)
+    return out
+
+
+def norm_categories(categories) -> tuple[str, ...]:
+    """A foreign compartment path as a biosphere3 categories tuple (best effort)."""
+    parts = [str(c).strip() for c in (categories or ()) if c is not None]
+    while parts and parts[0].lower() in _ROOTS:
+        parts = parts[1:]
+    # NETL/FEDEFL style paths carry a context name somewhere below vendor folders.
+    for i, p in enumerate(parts):
+        if p.lower() in _CONTEXT_TOP or p.lower().startswith("resource"):
+            parts = parts[i:]
+            break
+    if not parts:
+        return ()
+    top = _CONTEXT_TOP.get(parts[0].lower(), "natural resource" if parts[0].lower().startswith("resource")
+                           else parts[0].lower())
+    subs = [p for p in parts[1:] if p.lower() not in _UNSPECIFIED]
+    cats = (top, *subs[:1])
+    return _category_table().get(cats, cats)
+
+
+def is_resource(categories: tuple[str, ...]) -> bool:
+    return bool(categories) and categories[0] == "natural resource"
+
+
+@dataclass(frozen=True)
+class Link:
+    code: str | None  # biosphere3 code, None when unlinked
+    tier: str | None
+    factor: float = 1.0  # multiply the source amount by this to get biosphere3's unit
+
+
+class BiosphereLinker:
+    """Index of biosphere3 by code, (name, categories), CAS; links foreign flows to it."""
+
+    def __init__(self, flows: list[dict]):
+        self.by_code = {f["code"]: f for f in flows}
+        self.by_name: dict[tuple, list[dict]] = {}
+        self.by_cas: dict[tuple, list[dict]] = {}
+        for f in flows:
+            cats = tuple(f["categories"])
+            self.by_name.setdefault((norm_name(f["name"]), cats), []).append(f)
+            cas = norm_cas(f.get("CAS number"))
+            if cas:
+                self.by_cas.setdefault((cas, cats), []).append(f)
+
+    @classmethod
+    def from_project(cls) -> "BiosphereLinker":
+        import bw2data as bd
+
+        return cls([{"code": f["code"], "name": f["name"], "categories": tuple(f["categories"]),
+                     "unit": f["unit"], "CAS number": f.get("CAS number")}
+                    for f in bd.Database(BIOSPHERE_DB)])
+
+    @staticmethod
+    def _factor(unit: str, target: str) -> float | None:
+        if unit == target or not unit:
+            return 1.0
+        return _FACTORS.get((unit, target))
+
+    def _pick(self, candidates: list[dict], unit: str) -> tuple[dict, float] | None:
+        for f in candidates:
+            factor = self._factor(unit, f["unit"])
+            if factor is not None:
+                return f, factor
+        return None
+
+    def link(self, code: str | None, name: str, categories, unit: str | None, cas: str | None = None) -> Link:
+        unit = norm_unit(unit)
+        code = _ecoinvent3_replacements()[1].get(code, code)
+        if code and code in self.by_code:
+            hit = self._pick([self.by_code[code]], unit)
+            if hit:
+                return Link(hit[0]["code"], "uuid", hit[1])
+        cats = norm_categories(categories)
+        n = norm_name(name)
+        names = [n] + ([_renames()[n]] if n in _renames() else [])
+        exact = [cats]
+        if is_resource(cats):
+            # ecoinvent 3 moved "…, in ground" from resource names into the sub-compartment.
+            m = re.match(r"^(.*?),? in (ground|air|water)$", n)
+            if m:
+                names.append(m.group(1))
+                names.extend([_renames()[m.group(1)]] if m.group(1) in _renames() else [])
+                if len(cats) == 1:
+                    exact.append(("natural resource", f"in {m.group(2)}"))
+        for c in exact:
+            for nm in names:
+                hit = self._pick(self.by_name.get((nm, c), []), unit)
+                if hit:
+                    return Link(hit[0]["code"], "name", hit[1])
+        fallback = [cats[:1]] if len(cats) > 1 else []
+        if is_resource(cats) and len(cats) == 1:
+            fallback = [("natural resource", "in ground")]  # ecoinvent 3 has no unspecified resources
+        for c in fallback:
+            for nm in names:
+                hit = self._pick(self.by_name.get((nm, c), []), unit)
+                if hit:
+                    return Link(hit[0]["code"], "name-top", hit[1])
+        c = norm_cas(cas)
+        if c:
+            for key in ((c, cats), (c, cats[:1])):
+                cands = self.by_cas.get(key, [])
+                hit = self._pick(cands, unit) if len(cands) == 1 else None
+                if hit:
+                    return Link(hit[0]["code"], "cas", hit[1])
+        return Link(None, None)
+
+
+@dataclass
+class FlowStats:
+    """Elementary-flow linking figures: distinct source flows and exchanges, per tier."""
+
+    flows: dict  # tier (or "unlinked") → distinct source flows
+    exchanges: dict  # tier (or "unlinked") → exchanges
+    unlinked: list  # [{name, categories, unit, exchanges}] of the flows left unlinked
+    linked_codes: set  # biosphere3 codes used
+
+
+def biosphere_name(db_name: str) -> str:
+    """The database holding an import's unlinked elementary flows."""
+    return f"{db_name} biosphere"
+
+
+def link_records(records: list[dict], db_name: str, linker: BiosphereLinker) -> tuple[list[dict], FlowStats]:
+    """Point every biosphere exchange at biosphere3 or at the import's own biosphere database.
+
+    Exchanges with ``source_input`` (openLCA direction) get Brightway's sign convention:
+    positive for resources taken in and emissions given off, negative otherwise.
+    Returns the unlinked-flow records (for `biosphere_name(db_name)`) and the figures.
+    """
+    import hashlib
+
+    bio_db = biosphere_name(db_name)
+    cache: dict[tuple, Link] = {}
+    flows: dict[str, int] = {t: 0 for t in (*TIERS, "unlinked")}
+    exchanges: dict[str, int] = {t: 0 for t in (*TIERS, "unlinked")}
+    own: dict[str, dict] = {}
+    used: set[str] = set()
+    for act in records:
+        for exc in act.get("exchanges", []):
+            if exc.get("type") != "biosphere" or exc.get("input"):
+                continue
+            cats = tuple(exc.get("categories") or ())
+            key = (exc.get("flow"), exc.get("name"), cats, exc.get("unit"))
+            link = cache.get(key)
+            if link is None:
+                link = linker.link(exc.get("flow"), exc.get("name", ""), cats, exc.get("unit"), exc.get("CAS number"))
+                cache[key] = link
+                flows[link.tier or "unlinked"] += 1
+            exchanges[link.tier or "unlinked"] += 1
+            if link.code is not None:
+                target = linker.by_code[link.code]
+                exc["input"] = (BIOSPHERE_DB, link.code)
+                exc["amount"] *= link.factor
+                exc["unit"] = target["unit"]
+                resource = is_resource(tuple(target["categories"]))
+                used.add(link.code)
+            else:
+                code = exc.get("flow") or hashlib.sha1(repr(key).encode()).hexdigest()
+                norm = norm_categories(cats)
+                resource = is_resource(norm)
+                if code not in own:
+                    own[code] = {"code": code, "name": exc.get("name", code), "categories": cats or ("unspecified",),
+                                 "unit": norm_unit(exc.get("unit")), "CAS number": exc.get("CAS number"),
+                                 "type": "natural resource" if resource else "emission", "exchanges": [],
+                                 "_n": 0}
+                own[code]["_n"] += 1
+                exc["input"] = (bio_db, code)
+            if "source_input" in exc:
+                if bool(exc.pop("source_input")) != resource:
+                    exc["amount"] = -exc["amount"]
+    unlinked = sorted(({"name": f["name"], "categories": list(f["categories"]), "unit": f["unit"],
+                        "exchanges": f.pop("_n")} for f in own.values()), key=lambda f: -f["exchanges"])
+    return list(own.values()), FlowStats(flows, exchanges, unlinked, used)
