@@ -97,7 +97,7 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
     cutoffs: dict[str, dict] = {}
     records = []
     for ds in data:
-        if ds.get("type") not in (None, "process"):
+        if ds.get("type") not in (None, "process", "processwithreferenceproduct"):
             continue  # parameters / product nodes are not processes
         ds = {k: v for k, v in ds.items() if k not in ("database", "id")}
         ds.setdefault("code", ds.get("name"))
@@ -135,5 +135,7 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
         ds["exchanges"] = excs
         ds["type"] = "process"
         records.append(ds)
+    if not records:
+        raise InputError(f"no processes found when reading as {fmt}", file=path, hint="check --format")
     records.extend(cutoffs.values())
     return records, stats, {"format": fmt, "source_processes": len(records) - len(cutoffs)}
