@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.linalg import splu
 
 from lca.errors import DataError
 from lca.inventory.product import STAGES
 from lca.inventory.resolve import Catalogue, Inventory
 from lca.methods import IndicatorSet
+from lca.ordering import Factorised
 
 
 FOREGROUND = "(foreground direct emissions)"
@@ -83,7 +83,7 @@ class Engine:
         self.indicators = indicators
         self.C = matrices.C[matrices.method_rows(indicators)]  # k × flows
         try:
-            self.lu = splu(matrices.A.tocsc())
+            self.lu = Factorised(matrices.A)
         except RuntimeError as exc:
             raise DataError(f"the background technosphere matrix is singular: {exc}") from exc
         self.CB = sparse.csr_matrix(self.C) @ matrices.B  # k × processes: direct impact per unit output
