@@ -42,25 +42,27 @@ def catalogue(bg: Catalogue, n_products: int, seed: int = 0, lines: tuple[int, i
     rng = np.random.default_rng(seed)
     pools = _pools(bg)
     stages = list(pools)
+    codes = np.array(list(bg.process_index), dtype=object)
+    code_id = {c: i for i, c in enumerate(codes)}
     weights = np.array([STAGE_WEIGHTS[s] for s in stages])
     per_product = rng.integers(lines[0], lines[1] + 1, n_products)
     n = int(per_product.sum())
     product = np.repeat(np.arange(n_products), per_product)
     stage_idx = rng.choice(len(stages), n, p=weights / weights.sum())
-    link = np.empty(n, dtype=object)
+    link = np.empty(n, dtype=np.int64)
     amount = np.empty(n)
     for s, name in enumerate(stages):
         mask = stage_idx == s
-        link[mask] = rng.choice(pools[name], int(mask.sum()))
+        pool = np.array([code_id[c] for c in pools[name]])
+        link[mask] = pool[rng.integers(0, len(pool), int(mask.sum()))]
         lo, hi = RANGES[name]
         amount[mask] = np.exp(rng.uniform(np.log(lo), np.log(hi), int(mask.sum())))
-    unit_of = {c: bg.process_unit[i] for c, i in bg.process_index.items()}
-    ids = np.array([f"P{i:07d}" for i in range(n_products)])
+    unit_names, unit_of_link = np.unique([bg.process_unit[bg.process_index[c]] for c in codes], return_inverse=True)
     return pd.DataFrame({
-        "product": pd.Categorical(ids[product]),
-        "category": pd.Categorical(np.array(["appliance", "furniture", "packaging"])[product % 3]),
-        "link": pd.Categorical(link),
+        "product": pd.Categorical.from_codes(product, [f"P{i:07d}" for i in range(n_products)]),
+        "category": pd.Categorical.from_codes(product % 3, ["appliance", "furniture", "packaging"]),
+        "link": pd.Categorical.from_codes(link, codes),
         "amount": amount,
-        "unit": pd.Categorical(pd.Series(link).map(unit_of)),
-        "stage": pd.Categorical(np.array(stages)[stage_idx]),
+        "unit": pd.Categorical.from_codes(unit_of_link[link], unit_names),
+        "stage": pd.Categorical.from_codes(stage_idx, stages),
     })
