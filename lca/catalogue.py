@@ -34,6 +34,7 @@ class Lines:
     stage: np.ndarray  # int8 stage index per line
     amount: np.ndarray  # float64, in the unit of the linked process
     mass_kg: np.ndarray  # float64 per product: sum of mass-unit lines (before recycled split)
+    product_mass_kg: np.ndarray  # the same without packaging (lines in the distribution stage)
 
     @property
     def n_products(self) -> int:
@@ -43,7 +44,8 @@ class Lines:
         """Lines of products [start, stop) with product codes rebased to 0."""
         lo, hi = np.searchsorted(self.product, [start, stop])
         return Lines(self.product_ids[start:stop], self.categories[start:stop], self.product[lo:hi] - start,
-                     self.process[lo:hi], self.stage[lo:hi], self.amount[lo:hi], self.mass_kg[start:stop])
+                     self.process[lo:hi], self.stage[lo:hi], self.amount[lo:hi], self.mass_kg[start:stop],
+                     self.product_mass_kg[start:stop])
 
 
 def _row_label(path: Path, index: int) -> int:
@@ -159,7 +161,10 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
             raise exc.located(file=path, row=_row_label(path, int(np.flatnonzero(inverse == j)[0])),
                               column="unit") from None
     converted = amount * factor[inverse]
-    mass_kg = np.bincount(prod_code, weights=amount * kg[inverse], minlength=len(prod_ids))
+    line_kg = amount * kg[inverse]
+    mass_kg = np.bincount(prod_code, weights=line_kg, minlength=len(prod_ids))
+    product_mass_kg = np.bincount(prod_code, weights=np.where(stage == STAGES.index("distribution"), 0.0, line_kg),
+                                  minlength=len(prod_ids))
     # recycled content: split onto the recycled twin where the background has one
     if "recycled_content" in df.columns:
         rc = pd.to_numeric(df["recycled_content"].astype(str).str.rstrip("%").replace({"": "0", "nan": "0"}),
@@ -188,7 +193,7 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
         categories[prod_code[:n]] = cat_vals[cat_code]
     order = slice(None) if np.all(prod_code[1:] >= prod_code[:-1]) else np.argsort(prod_code, kind="stable")
     return Lines(prod_ids.astype(object), categories, prod_code[order].astype(np.int64), process[order],
-                 stage[order], converted[order], mass_kg)
+                 stage[order], converted[order], mass_kg, product_mass_kg)
 
 
 def read_catalogue(path: str | Path, bg: Background) -> Lines:

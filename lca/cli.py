@@ -207,16 +207,19 @@ def screen(
     workers: Annotated[int, typer.Option(help="dask workers (a LocalCluster when > 1).")] = 1,
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler.")] = None,
     chunk_size: Annotated[int, typer.Option(help="Products per chunk.")] = 100_000,
+    spec: Annotated[Optional[str], typer.Option("--spec", help="Check indicator requirements of a "
+                                                "specification (YAML file or id from `lca specs`).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     home: Home = None,
 ):
-    """Score a whole catalogue per stage and indicator; resumable, streamed to Parquet."""
+    """Score a whole catalogue per stage and indicator (and against a spec); resumable, streamed to Parquet."""
     with _errors():
         from lca import api
         from lca import screen as screening
         from lca.results import check_export_path
 
         check_export_path(out_file, extra=(".parquet",))
+        checked = _load_spec(spec)
         with _setup_progress(quiet=as_json) as report:
             api.engine(home, indicator_set, report)  # set-up on first use, with its own bar
         bar = Progress(TextColumn("[bold]screening[/]"), BarColumn(), TextColumn("{task.completed:,.0f} products"),
@@ -224,7 +227,7 @@ def screen(
         with bar:
             task = bar.add_task("screen", total=None)
             summary = screening.screen(catalogue, out_file, indicator_set, home, chunk_size, workers, scheduler,
-                                       lambda done, total: bar.update(task, completed=done, total=total))
+                                       lambda done, total: bar.update(task, completed=done, total=total), checked)
         if as_json:
             typer.echo(json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
             return
@@ -237,6 +240,21 @@ def screen(
             low = summary.lowest[ind][0]
             t.add_row(ind, st["unit"], *[_fmt(st[k]) for k in ("mean", "p5", "median", "p95")], f"{low[0]} ({_fmt(low[1])})")
         out.print(t)
+        if summary.spec:
+            v = Table(title=f"against {summary.spec}: indicator requirements pass jointly for "
+                            f"{_pct(summary.joint_pass_rate)} of products", title_justify="left")
+            for col in ("requirement", "pass rate", "computable"):
+                v.add_column(col, justify="left" if col == "requirement" else "right")
+            for rid, st in sorted(summary.requirements.items(), key=lambda kv: kv[1]["pass_rate"]):
+                v.add_row(rid, _pct(st["pass_rate"]), _pct(st["computable_share"]))
+            out.print(v)
+            if summary.not_assessed:
+                out.print(f"[dim]not assessed in screening (need per-product evidence): "
+                          f"{', '.join(summary.not_assessed)}[/]")
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{x:.1%}"
 
 
 @app.command()
