@@ -143,6 +143,10 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     report("background inventory", 0.55)
     with _quiet():
         build.write_background()
+    if old and old.project != name and old.project in bd.projects:
+        report("databases imported into the previous build", 0.7)
+        with _quiet():
+            _carry_over(bd, old.project, name)
     report("matrices", 0.8)
     cache_name = f"cache/matrices-{version[:16]}.npz"
     (home_dir / "cache").mkdir(exist_ok=True)
@@ -160,6 +164,24 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
             (home_dir / old.cache).unlink()
     report("done", 1.0)
     return state, True
+
+
+def _carry_over(bd, old_project: str, new_project: str) -> None:
+    """Copy databases the user imported (`lca import`) from the previous build into the new one,
+    suppliers first, so a rebuild of the shipped data does not lose them."""
+    bd.projects.set_current(old_project)
+    shipped = {BIOSPHERE_DB, BACKGROUND_DB}
+    deps = {n: set(bd.databases[n].get("depends", [])) for n in bd.databases if n not in shipped}
+    data = {n: bd.Database(n).load() for n in deps}
+    bd.projects.set_current(new_project)
+    written: set[str] = set()
+    while len(written) < len(deps):
+        ready = [n for n in deps if n not in written and deps[n] - shipped <= written]
+        if not ready:  # mutually dependent databases: write the rest together in one pass
+            ready = [n for n in deps if n not in written]
+        for n in sorted(ready):
+            bd.Database(n).write(data[n])
+            written.add(n)
 
 
 def ensure(home_override: str | Path | None = None, progress: Progress | None = None) -> State:

@@ -71,3 +71,26 @@ def test_changed_data_rebuilds_and_bad_data_keeps_the_old_build(data_copy, tmp_p
     k = eng.m.catalogue.process_index["electricity_grid_cn"]
     gwp = [i.id for i in eng.indicators.indicators].index("gwp100")
     assert eng.unit_scores()[k, gwp] == pytest.approx(0.6, rel=1e-7)
+
+
+def test_imported_databases_survive_a_rebuild(data_copy, tmp_path):
+    """A database written next to the shipped ones (as `lca import` does) is carried into a new build."""
+    h = tmp_path / "home"
+    first, _ = project.setup(h)
+    bd = project.brightway(h, first.project)
+    flow = next(iter(bd.Database(project.BIOSPHERE_DB)))
+    bd.Database("my-import").write({("my-import", "widget"): {
+        "name": "widget", "unit": "unit", "exchanges": [
+            {"input": ("my-import", "widget"), "amount": 1.0, "type": "production"},
+            {"input": (project.BACKGROUND_DB, "electricity_grid_cn"), "amount": 2.0, "type": "technosphere"},
+            {"input": flow.key, "amount": 0.5, "type": "biosphere"}]}})
+    energy = data_copy / "inventories" / "background" / "seed_energy.yaml"
+    energy.write_text(energy.read_text(encoding="utf-8").replace("amount: 0.5366", "amount: 0.6"), encoding="utf-8")
+    second, rebuilt = project.setup(h)
+    assert rebuilt and second.project != first.project
+    bd = project.brightway(h, second.project)
+    act = bd.get_node(database="my-import", code="widget")
+    got = sorted((e.input.key, e.amount) for e in act.exchanges())
+    assert got == sorted([(("my-import", "widget"), 1.0), ((project.BACKGROUND_DB, "electricity_grid_cn"), 2.0),
+                          (flow.key, 0.5)])
+    assert first.project not in bd.projects
