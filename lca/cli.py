@@ -1,4 +1,4 @@
-"""The `lca` command line: setup, evaluate, methods, specs, processes.
+"""The `lca` command line: setup, evaluate, screen, calibrate, methods, specs, processes.
 
 Exit codes 0 ok, 1 product does not pass its spec, 2 bad input, 3 internal.
 """
@@ -255,6 +255,53 @@ def screen(
 
 def _pct(x: float | None) -> str:
     return "–" if x is None or x != x else f"{x:.1%}"
+
+
+@app.command()
+def calibrate(
+    catalogue: Annotated[Path, typer.Argument(help="Catalogue of BOM lines, or `lca screen` results (.parquet).")],
+    spec: Annotated[str, typer.Option("--spec", help="Specification to calibrate (YAML file or id).")],
+    indicator: Annotated[list[str], typer.Option("--indicator", help="Indicator id (repeat for several).")],
+    pass_share: Annotated[float, typer.Option("--pass-share", help="Share of products that should pass.")] = 0.2,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the draft spec, run JSON and plots.")] = Path("calibration"),
+    category: Annotated[Optional[str], typer.Option(help="Only products of this catalogue category.")] = None,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the confidence bands (0: none).")] = 200,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
+    home: Home = None,
+):
+    """Thresholds that let a chosen share of a population pass, with a draft specification and plots."""
+    with _errors():
+        from lca import calibrate as cal
+        from lca.specs import find
+
+        checked = find(spec)[1]
+        tgts = cal.targets(checked, indicator)
+        with _setup_progress(quiet=as_json) as report:
+            from lca import api
+
+            api.engine(home, progress=report)
+        pop = cal.population(catalogue, tgts, home, category)
+        run = cal.calibrate(pop, checked, tgts, pass_share, bootstrap, seed=seed)
+        cal.write(run, pop.values, out_dir)
+        if as_json:
+            typer.echo(json.dumps({k: v for k, v in run.as_dict().items() if k != "draft_spec"}, ensure_ascii=False))
+            return
+        t = Table(title=f"{run.products:,} products ({run.population}), target pass share {run.pass_share:.1%}",
+                  title_justify="left")
+        for col in ("requirement", "stage", "threshold", "unit", "passing", f"{run.confidence:.0%} band", "passing over band"):
+            t.add_column(col, justify="left" if col in ("requirement", "stage", "unit") else "right")
+        for c in run.indicators:
+            t.add_row(c.requirement, c.stage, f"{c.operator} {_fmt(c.threshold)}", c.unit, f"{c.realised_share:.2%}",
+                      f"{_fmt(c.band[0])} – {_fmt(c.band[1])}", f"{c.share_band[0]:.2%} – {c.share_band[1]:.2%}")
+        out.print(t)
+        for c in run.indicators:
+            if abs(c.realised_share - run.pass_share) * run.products >= 2:
+                out.print(f"[yellow]warning:[/] {c.requirement}: products tie at the threshold, so "
+                          f"{c.realised_share:.2%} pass instead of {run.pass_share:.2%}", highlight=False)
+        out.print(f"joint pass share (every threshold met): {run.joint_pass_share:.2%} "
+                  f"(band {run.joint_band[0]:.2%} – {run.joint_band[1]:.2%})")
+        out.print(f"draft specification and plots written to [bold]{out_dir}[/]: {len(run.files)} files")
 
 
 @app.command()

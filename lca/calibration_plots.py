@@ -1,0 +1,74 @@
+"""Plots of a calibration run (matplotlib, no display): distribution with the threshold, pass-share curve."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lca.calibrate import Calibration, IndicatorCalibration
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt, *plt.subplots(figsize=(7, 4.2), layout="constrained")
+
+
+def _log_scale(values: np.ndarray) -> bool:
+    """A log axis when every value is positive and they span more than two orders of magnitude."""
+    return bool(values.min() > 0 and values.max() / values.min() > 100)
+
+
+def _mark(ax, c: IndicatorCalibration) -> None:
+    ax.axvspan(*c.band, color="tab:orange", alpha=0.25, label="bootstrap band")
+    ax.axvline(c.threshold, color="tab:red", lw=1.5, label=f"threshold {c.operator} {c.threshold:.4g} {c.unit}")
+
+
+def distribution(cal: Calibration, c: IndicatorCalibration, values: np.ndarray, path: Path) -> None:
+    """Histogram of the population's values with the calibrated threshold and its band."""
+    plt, fig, ax = _figure()
+    log = _log_scale(values)
+    bins = np.geomspace(values.min(), values.max(), 80) if log else 80
+    ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
+    if log:
+        ax.set_xscale("log")
+    _mark(ax, c)
+    ax.set_xlabel(f"{c.indicator} ({c.stage}) [{c.unit}]")
+    ax.set_ylabel("products")
+    ax.set_title(f"{c.indicator}: {cal.products:,} products, {c.realised_share:.1%} pass")
+    ax.legend(loc="best", fontsize="small")
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def pass_rate(cal: Calibration, c: IndicatorCalibration, path: Path) -> None:
+    """Pass share against candidate thresholds, with the target share and the calibrated threshold."""
+    plt, fig, ax = _figure()
+    x = np.asarray(c.curve_thresholds)
+    ax.step(x, np.asarray(c.curve_pass_share) * 100, where="post", color="tab:blue", label="pass share")
+    if _log_scale(x):
+        ax.set_xscale("log")
+    ax.axhline(cal.pass_share * 100, color="grey", ls="--", lw=1, label=f"target {cal.pass_share:.0%}")
+    _mark(ax, c)
+    ax.set_xlabel(f"threshold for {c.indicator} ({c.stage}) [{c.unit}]")
+    ax.set_ylabel("products passing [%]")
+    ax.set_title(f"{c.indicator}: pass share over candidate thresholds")
+    ax.legend(loc="best", fontsize="small")
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def plot_all(cal: Calibration, values: np.ndarray, out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """Both plots of every calibrated indicator in every format; returns the files written."""
+    files = []
+    for j, c in enumerate(cal.indicators):
+        stem = f"{c.indicator}.{c.stage}"
+        for fmt in formats:
+            d, p = out / f"{stem}.distribution.{fmt}", out / f"{stem}.pass_rate.{fmt}"
+            distribution(cal, c, values[:, j], d)
+            pass_rate(cal, c, p)
+            files += [d, p]
+    return files
