@@ -82,7 +82,7 @@ def is_current(home_dir: Path, version: str | None = None) -> bool:
 
 
 @contextlib.contextmanager
-def _quiet():
+def quiet():
     """Silence bw2io's prints (stdout) and tqdm bars; our own progress bar (stderr) reports instead."""
     old = os.environ.get("TQDM_DISABLE")
     os.environ["TQDM_DISABLE"] = "1"
@@ -103,7 +103,7 @@ def brightway(home_dir: Path, project: str | None = None):
     first = "bw2data" not in sys.modules
     if first:
         os.environ["BRIGHTWAY2_DIR"] = str(base)
-    with _quiet():
+    with quiet():
         import bw2data as bd
 
         if not first and Path(bd.projects._base_data_dir).resolve() != base.resolve():
@@ -126,7 +126,7 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     old = read_state(home_dir)
     name = f"lca-{version[:16]}"
     bd = brightway(home_dir)
-    with _quiet():
+    with quiet():
         if name in bd.projects:
             bd.projects.set_current(name)
             bd.projects.delete_project(name, delete_dir=True)
@@ -135,22 +135,22 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     from lca import build  # heavy imports only when building
 
     report("biosphere3 elementary flows (ecoinvent 3.9)", 0.05)
-    with _quiet():
+    with quiet():
         build.write_biosphere()
     report("LCIA methods", 0.35)
-    with _quiet():
+    with quiet():
         build.write_methods()
     report("background inventory", 0.55)
-    with _quiet():
+    with quiet():
         build.write_background()
     if old and old.project != name and old.project in bd.projects:
         report("databases imported into the previous build", 0.7)
-        with _quiet():
+        with quiet():
             _carry_over(bd, old.project, name)
     report("matrices", 0.8)
     cache_name = f"cache/matrices-{version[:16]}.npz"
     (home_dir / "cache").mkdir(exist_ok=True)
-    with _quiet():
+    with quiet():
         build.write_matrix_cache(home_dir / cache_name)
     state = State(project=name, data_version=version, cache=cache_name,
                   built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -158,7 +158,7 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     _write_state(home_dir, state)
     report("cleaning up the previous build", 0.95)
     if old and old.project != name:
-        with _quiet(), contextlib.suppress(Exception):
+        with quiet(), contextlib.suppress(Exception):
             bd.projects.delete_project(old.project, delete_dir=True)
         with contextlib.suppress(OSError):
             (home_dir / old.cache).unlink()

@@ -7,29 +7,13 @@ memory; nothing is written here. What bw2io leaves unlinked is handled by `lca.i
 """
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 from pathlib import Path
 
 from lca.errors import InputError
+from lca.project import quiet
 from lca.io.jsonld import CUTOFF_PREFIX, TechStats
 
 ECOSPOLD_NS = {"ecospold1": "http://www.EcoInvent.org/EcoSpold01", "ecospold2": "http://www.EcoInvent.org/EcoSpold02"}
-
-
-@contextlib.contextmanager
-def _quiet():
-    old = os.environ.get("TQDM_DISABLE")
-    os.environ["TQDM_DISABLE"] = "1"
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            yield
-    finally:
-        if old is None:
-            os.environ.pop("TQDM_DISABLE", None)
-        else:
-            os.environ["TQDM_DISABLE"] = old
 
 
 def _xml_files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -81,7 +65,7 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
     if not path.exists():
         raise InputError("file not found", file=path)
     try:
-        with _quiet():
+        with quiet():
             imp = _importer(path, fmt, db_name)
             imp.apply_strategies()
     except InputError:

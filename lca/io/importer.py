@@ -91,7 +91,7 @@ def import_database(path: str | Path, fmt: str, name: str, *, home: str | Path |
     report("writing the database", 0.6)
     existed = {n: n in bd.databases for n in (name, bio_name)}
     try:
-        with project._quiet():
+        with project.quiet():
             for db in (name, bio_name):
                 if db in bd.databases:
                     del bd.databases[db]
@@ -102,7 +102,7 @@ def import_database(path: str | Path, fmt: str, name: str, *, home: str | Path |
             db.register(format=info["format"], source=str(path), depends=dependents)
             db.write({(name, r["code"]): r for r in records})
     except Exception:
-        with project._quiet():
+        with project.quiet():
             for n in (name, bio_name):
                 if n in bd.databases and not existed[n]:
                     del bd.databases[n]
