@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml parser when available
     pass
 
 
