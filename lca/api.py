@@ -6,7 +6,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from lca import project
+from lca import linked, project
 from lca.errors import InputError
 from lca.engine import Engine, Matrices
 from lca.inventory.product import load_product
@@ -21,16 +21,20 @@ def _matrices(cache_path: str, version: str) -> Matrices:
 
 
 @lru_cache(maxsize=4)
-def _engine(cache_path: str, version: str, set_id: str) -> Engine:
-    return Engine(_matrices(cache_path, version), get_set(set_id).lcia_only())
+def _engine(cache_path: str, version: str, set_id: str, databases: tuple[str, ...] = (), home: str = "") -> Engine:
+    m = _matrices(cache_path, version)
+    if databases:
+        m = linked.with_databases(m, Path(home), databases)
+    return Engine(m, get_set(set_id).lcia_only())
 
 
 def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
-           progress: project.Progress | None = None) -> Engine:
-    """The engine for the current background (built on first use), factorised once per process."""
+           progress: project.Progress | None = None, databases: tuple[str, ...] = ()) -> Engine:
+    """The engine for the current background (built on first use), factorised once per process;
+    with `databases`, also over those imported databases (products link to them as `DB:code`)."""
     state = project.ensure(home, progress)
     cache = project.home(home) / state.cache
-    return _engine(str(cache), state.data_version, indicator_set)
+    return _engine(str(cache), state.data_version, indicator_set, tuple(databases), str(project.home(home)))
 
 
 def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:
@@ -50,7 +54,7 @@ def evaluate(paths: list[str | Path], indicator_set: str = DEFAULT_SET, home: st
              progress: project.Progress | None = None) -> tuple[xr.Dataset, list[Inventory]]:
     """Stage-resolved scores of products (YAML manifests) for an indicator set."""
     get_set(indicator_set)  # unknown set is an input error before any set-up work
-    eng = engine(home, indicator_set, progress)
+    eng = engine(home, indicator_set, progress, linked.databases_in(paths))
     invs = read_inventories(paths, eng)
     results = [eng.evaluate(inv) for inv in invs]
     return to_dataset(invs, results, eng.indicators, eng.m.version), invs

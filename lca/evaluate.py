@@ -13,7 +13,7 @@ import operator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lca import __version__, api, indicators, units
+from lca import __version__, api, indicators, linked, units
 from lca.engine import Engine
 from lca.errors import InputError
 from lca.inventory.product import Manifest, load_manifest
@@ -196,7 +196,7 @@ def _overall(spec: Spec, basic: list[BasicVerdict], inds: list[IndicatorVerdict]
 def evaluate(paths: list[str | Path], spec: Spec, home: str | Path | None = None,
              progress=None) -> list[Evaluation]:
     """Check every product (manifest path) against `spec`."""
-    base = api.engine(home, progress=progress)
+    base = api.engine(home, progress=progress, databases=linked.databases_in(paths))
     invs = api.read_inventories(paths, base)
     lcia = _lcia_engine(spec, base)
     known = registry()
