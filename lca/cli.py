@@ -332,17 +332,24 @@ def specs():
 
 
 @app.command()
-def processes(home: Home = None):
-    """List the background processes products can link to (codes for the BOM 'link' column)."""
+def processes(
+    database: Annotated[Optional[str], typer.Option("--database", help="List an imported database instead "
+                                                    "(its codes are linked as DB:code).")] = None,
+    home: Home = None,
+):
+    """List the processes products can link to (codes for the BOM 'link' column)."""
     with _errors():
         from lca import api
 
         with _setup_progress() as report:
-            eng = api.engine(home, progress=report)
-        t = Table(title=f"background processes ({eng.n_processes})", title_justify="left")
+            eng = api.engine(home, progress=report, databases=(database,) if database else ())
+        shown = [p for p in eng.m.meta["processes"]
+                 if (p["code"].startswith(f"{database}:") and not p.get("cutoff")) or
+                 (not database and ":" not in p["code"])]
+        t = Table(title=f"{database or 'background'} processes ({len(shown)})", title_justify="left")
         for col in ("code", "name", "unit", "location", "source"):
             t.add_column(col)
-        for p in eng.m.meta["processes"]:
+        for p in shown:
             prov = p.get("provenance", {})
             t.add_row(p["code"], p["name"], p["unit"], p["location"],
                       f"{prov.get('publisher', '')} {prov.get('year', '')}".strip())

@@ -74,3 +74,9 @@ def test_unknown_database_is_bad_input(home, runner, tmp_path):
     manifest = _product(tmp_path / "p", "part,nodb:abc,1,kg,raw_materials\n")
     res = runner.invoke(app, ["evaluate", str(manifest), "--home", str(home)])
     assert res.exit_code == 2 and "database 'nodb' is not imported" in res.output
+
+
+def test_processes_lists_an_imported_database(import_home, runner, uslci_process):
+    res = runner.invoke(app, ["processes", "--database", "uslci", "--home", str(import_home)])
+    assert res.exit_code == 0, res.output
+    assert "uslci processes (766)" in res.output and uslci_process[0].split(":")[1][:8] in res.output
