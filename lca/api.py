@@ -11,7 +11,7 @@ from lca.errors import InputError
 from lca.engine import Engine, Matrices
 from lca.inventory.product import load_product
 from lca.inventory.resolve import Inventory, resolve
-from lca.methods import DEFAULT_SET, get_set
+from lca.methods import DEFAULT_SET, Indicator, IndicatorSet, get_set
 from lca.results import to_dataset
 
 
@@ -35,6 +35,13 @@ def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
     state = project.ensure(home, progress)
     cache = project.home(home) / state.cache
     return _engine(str(cache), state.data_version, indicator_set, tuple(databases), str(project.home(home)))
+
+
+def lcia_engine(indicators: list[Indicator], home: str | Path | None = None) -> Engine:
+    """An engine over exactly these (LCIA) indicators on the current background."""
+    unique = list({i.id: i for i in indicators}.values())
+    return Engine(engine(home).m, IndicatorSet(id="selection", title_en="selected indicators", title_zh="所选指标",
+                                               provenance={}, indicators=unique))
 
 
 def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:

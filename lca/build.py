@@ -14,7 +14,7 @@ from scipy import sparse
 
 from lca import resources, units
 from lca.errors import DataError
-from lca.inventory.background import load_background
+from lca.inventory.background import Exchange, load_background
 from lca.methods import required_methods
 from lca.project import BACKGROUND_DB, BIOSPHERE_DB
 
@@ -70,6 +70,11 @@ def _biosphere_index() -> dict[str, dict]:
     return {f["code"]: f for f in bd.Database(BIOSPHERE_DB)}
 
 
+def _uncertainty(e: Exchange, factor: float) -> dict:
+    """stats_arrays fields of an exchange with a distribution (none when it has no `uncertainty`)."""
+    return {} if e.uncertainty is None else e.uncertainty.brightway(e.amount * factor, factor)
+
+
 def background_records() -> dict[tuple[str, str], dict]:
     """The shipped background as Brightway records, every amount in its target's unit."""
     procs = load_background(resources.background_dir())
@@ -81,9 +86,10 @@ def background_records() -> dict[tuple[str, str], dict]:
             where = f"{p.file}: process {p.code}"
             if e.process is not None:
                 target = procs[e.process]
-                amount = units.convert(e.amount, e.unit, target.unit)
-                exchanges.append({"input": (BACKGROUND_DB, e.process), "amount": amount,
-                                  "type": "technosphere", "unit": units.brightway_unit(target.unit)})
+                factor = units.factor(e.unit, target.unit)
+                exchanges.append({"input": (BACKGROUND_DB, e.process), "amount": e.amount * factor,
+                                  "type": "technosphere", "unit": units.brightway_unit(target.unit),
+                                  **_uncertainty(e, factor)})
                 continue
             flow = flows.get(e.flow)
             if flow is None:
@@ -92,10 +98,11 @@ def background_records() -> dict[tuple[str, str], dict]:
                 raise DataError(f"{where}: flow {e.flow} is '{flow['name']}' {list(flow['categories'])} "
                                 f"in biosphere3, not '{e.name}' {e.compartment}")
             try:
-                amount = units.convert(e.amount, e.unit, flow["unit"])
+                factor = units.factor(e.unit, flow["unit"])
             except Exception as exc:
                 raise DataError(f"{where}: flow {e.name}: {exc}") from exc
-            exchanges.append({"input": (BIOSPHERE_DB, e.flow), "amount": amount, "type": "biosphere"})
+            exchanges.append({"input": (BIOSPHERE_DB, e.flow), "amount": e.amount * factor, "type": "biosphere",
+                              **_uncertainty(e, factor)})
         data[(BACKGROUND_DB, p.code)] = {
             "name": p.name,
             "reference product": p.reference_product,

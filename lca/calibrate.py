@@ -29,8 +29,7 @@ from lca.catalogue import read_catalogue
 from lca.errors import InputError
 from lca.evaluate import COMPARE
 from lca.inventory.product import STAGES
-from lca.engine import Engine
-from lca.methods import Indicator, IndicatorSet, registry
+from lca.methods import Indicator, registry
 from lca.specs import IndicatorRequirement, Spec, load_spec
 
 LOWER_PASSES = ("<=", "<")
@@ -152,9 +151,7 @@ def population(path: str | Path, tgts: list[Target], home=None, category: str | 
             rows = table["category"].to_numpy(zero_copy_only=False).astype(str) == category
         values = np.column_stack([table[t.column].to_numpy()[rows] * t.factor for t in tgts])
         return Population(values, f"screening results {path.name}", "as screened (not recorded in the results file)")
-    base = api.engine(home)
-    eng = Engine(base.m, IndicatorSet(id="calibration", title_en="calibrated indicators", title_zh="校准指标",
-                                      provenance={}, indicators=list({t.indicator.id: t.indicator for t in tgts}.values())))
+    eng = api.lcia_engine([t.indicator for t in tgts], home)
     ids = [i.id for i in eng.indicators.indicators]
     lam = eng.lam[:, [ids.index(t.indicator.id) for t in tgts]]
     lines = read_catalogue(path, eng.m.catalogue)

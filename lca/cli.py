@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 import time
 import traceback
 from contextlib import contextmanager
@@ -96,6 +97,8 @@ def evaluate(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write results (.csv, .xlsx, .nc).")] = None,
     spec: Annotated[Optional[str], typer.Option("--spec", help="Check against a product specification "
                                                 "(YAML file or id from `lca specs`); exit 1 unless it passes.")] = None,
+    iterations: Annotated[int, typer.Option(help="Monte Carlo iterations over exchange uncertainty (0: none).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
     home: Home = None,
 ):
     """Stage-resolved life-cycle indicators of one or more products (and their verdict with --spec)."""
@@ -109,12 +112,15 @@ def evaluate(
         with _setup_progress(quiet=as_json) as report:
             ds, invs = api.evaluate([str(p) for p in products], indicator_set, home, report)
         verdicts = _verdicts(products, checked, home)
+        mc = _monte_carlo(products, indicator_set, checked, verdicts, iterations, seed, home)
         if out_file is not None:
             export(ds, out_file)
         if as_json:
             doc = _as_json(ds, invs)
             if checked is not None:
                 doc["verdict"] = [v.as_dict() for v in verdicts]
+            if mc:
+                doc["uncertainty"] = [asdict(r) for r in mc]
             typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
             for inv in invs:
@@ -125,6 +131,10 @@ def evaluate(
 
             for v in verdicts:
                 print_evaluation(out, v)
+            from lca.uncertainty_view import print_uncertainty
+
+            for r in mc:
+                print_uncertainty(out, r)
         if any(v.verdict != "pass" for v in verdicts):
             raise typer.Exit(EXIT_NOT_PASSED)
 
@@ -140,6 +150,15 @@ def _verdicts(products: list[Path], spec, home) -> list:
     from lca.evaluate import evaluate as check
 
     return [] if spec is None else check([str(p) for p in products], spec, home)
+
+
+def _monte_carlo(products: list[Path], indicator_set: str, spec, verdicts, iterations: int, seed: int, home) -> list:
+    """Monte Carlo results per product when --iterations is given (else none)."""
+    if not iterations:
+        return []
+    from lca.uncertainty import evaluate as monte_carlo
+
+    return monte_carlo([str(p) for p in products], indicator_set, spec, verdicts, iterations, seed, home)
 
 
 def _as_json(ds, invs) -> dict:

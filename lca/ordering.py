@@ -43,12 +43,13 @@ def upstream_order(A: sparse.spmatrix) -> np.ndarray:
 
 class Factorised:
     """LU of A in upstream-first order (SuperLU, no further column permutation); solves A x = b
-    and Aᵀ x = b in the caller's original process order."""
+    and Aᵀ x = b in the caller's original process order. `order` re-uses the permutation of a
+    matrix with the same structure (e.g. the same A with other values, in Monte Carlo)."""
 
-    def __init__(self, A: sparse.spmatrix):
+    def __init__(self, A: sparse.spmatrix, order: np.ndarray | None = None):
         from scipy.sparse.linalg import splu
 
-        self.p = upstream_order(A)
+        self.p = upstream_order(A) if order is None else order
         Ap = sparse.csc_matrix(A)[self.p][:, self.p].tocsc()
         self.lu = splu(Ap, permc_spec="NATURAL")
 

@@ -35,8 +35,6 @@ def _product_system(bd, name: str) -> None:
     bd.Database(name).write(data)
 
 
-@pytest.mark.xfail(strict=True, reason="open: bw2io's ExcelImporter leaves the exported system's internal "
-                   "technosphere exchanges unlinked (64 activities come back as 127: 63 cut-off nodes)")
 def test_excel_round_trip(import_home, runner, tmp_path):
     import bw2calc as bc
     from bw2io.export.excel import write_lci_excel

@@ -1,6 +1,7 @@
 """Shipped background inventory: YAML unit processes with provenance (format: inventories/background/FORMAT.md)."""
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -25,6 +26,44 @@ class Provenance(BaseModel):
     note: str | None = None
 
 
+class Uncertainty(BaseModel):
+    """A stats_arrays distribution of an exchange amount, centred on the amount (in the exchange's unit).
+
+    lognormal: median = amount, `gsd2` the squared geometric standard deviation (ecoinvent's 95 %
+    factor); normal: mean = amount, `sd`; triangular: mode = amount between `minimum` and
+    `maximum`; uniform: between `minimum` and `maximum`. `source` says where the spread comes from.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["lognormal", "normal", "triangular", "uniform"]
+    gsd2: float | None = Field(default=None, gt=1)
+    sd: float | None = Field(default=None, gt=0)
+    minimum: float | None = None
+    maximum: float | None = None
+    source: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _parameters(self) -> "Uncertainty":
+        need = {"lognormal": {"gsd2"}, "normal": {"sd"}, "triangular": {"minimum", "maximum"},
+                "uniform": {"minimum", "maximum"}}[self.type]
+        given = {k for k in ("gsd2", "sd", "minimum", "maximum") if getattr(self, k) is not None}
+        if given != need:
+            raise ValueError(f"a {self.type} uncertainty takes exactly {', '.join(sorted(need))}")
+        if "minimum" in need and not self.minimum < self.maximum:
+            raise ValueError("uncertainty minimum must be below maximum")
+        return self
+
+    def brightway(self, amount: float, factor: float) -> dict:
+        """Brightway exchange fields (stats_arrays parameters) for `amount` already converted by `factor`."""
+        if self.type == "lognormal":
+            return {"uncertainty type": 2, "loc": math.log(abs(amount)), "scale": math.log(self.gsd2) / 2,
+                    "negative": amount < 0}
+        if self.type == "normal":
+            return {"uncertainty type": 3, "loc": amount, "scale": self.sd * factor}
+        return {"uncertainty type": 5 if self.type == "triangular" else 4, "loc": amount,
+                "minimum": self.minimum * factor, "maximum": self.maximum * factor}
+
+
 class Exchange(BaseModel):
     """An input from another background process (`process`) or an elementary flow (`flow`, biosphere3 UUID)."""
 
@@ -37,6 +76,7 @@ class Exchange(BaseModel):
     unit: str
     provenance: Provenance | None = None
     note: str | None = None
+    uncertainty: Uncertainty | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> "Exchange":
@@ -44,6 +84,11 @@ class Exchange(BaseModel):
             raise ValueError("an exchange needs exactly one of 'process' or 'flow'")
         if self.flow is not None and (self.name is None or self.compartment is None):
             raise ValueError("a flow exchange needs 'name' and 'compartment' (checked against biosphere3)")
+        u = self.uncertainty
+        if u is not None and u.minimum is not None and not (u.minimum <= self.amount <= u.maximum):
+            raise ValueError(f"amount {self.amount} lies outside its uncertainty range [{u.minimum}, {u.maximum}]")
+        if u is not None and u.type == "lognormal" and self.amount == 0:
+            raise ValueError("a lognormal uncertainty needs a non-zero amount")
         return self
 
     @field_validator("unit")

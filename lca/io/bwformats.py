@@ -68,6 +68,10 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
         with quiet():
             imp = _importer(path, fmt, db_name)
             imp.apply_strategies()
+            if fmt == "excel":
+                # bw2io's Excel export writes exchanges without 'reference product', so its default
+                # internal linking (which includes that field) leaves them all unlinked.
+                imp.match_database(fields=("name", "unit", "location"))
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - bw2io raises anything on malformed input

@@ -1,0 +1,249 @@
+"""Monte Carlo over exchange uncertainty, re-using the engine's matrices, seeded and reproducible.
+
+Background exchanges may carry a stats_arrays distribution (`uncertainty:` in the background
+YAML, lca.inventory.background.Uncertainty); lca.build writes the same parameters to Brightway.
+All draws come from stats_arrays' MCRandomNumberGenerator (the generator bw2calc uses), for every
+iteration at once. Each iteration puts the drawn values into the cached A and B; when A is
+uncertain it is refactorised (same upstream-first order, lca.ordering), otherwise the engine's LU
+is reused. A product's stage scores are then C·B_i·A_i⁻¹ f_s + C·e_s, exactly like the
+deterministic engine. Only exchanges with a distribution vary: the shipped background carries
+none yet (its sources publish point factors), and no pedigree-matrix defaults are applied.
+
+Global sensitivity is Spearman's rank correlation between each sampled exchange and each
+indicator's total over the iterations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.stats import rankdata
+
+from lca import resources, units
+from lca.engine import Engine
+from lca.errors import InputError
+from lca.evaluate import COMPARE, Evaluation
+from lca.inventory.background import load_background
+from lca.inventory.product import STAGES
+from lca.inventory.resolve import Inventory
+from lca.ordering import Factorised
+from lca.specs import Spec
+
+TOP_INPUTS = 5
+
+
+@dataclass(frozen=True)
+class UncertainEntries:
+    """Exchanges with a distribution, located in the data arrays of A (csc) and B (csr)."""
+
+    params: np.ndarray | None  # stats_arrays parameter array, one row per exchange (None: no exchange)
+    in_a: np.ndarray  # bool: the exchange is an entry of A (else of B)
+    position: np.ndarray  # index into A.data or B.data
+    amount: np.ndarray  # the exchange's deterministic amount (in the matrix's units, sign as given)
+    labels: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.labels)
+
+
+def _positions(m: sparse.spmatrix, major: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """Index into m.data of entries (major, minor): column/row for csc, row/column for csr."""
+    out = np.empty(len(major), dtype=np.int64)
+    for k, (a, b) in enumerate(zip(major, minor)):
+        lo, hi = m.indptr[a], m.indptr[a + 1]
+        out[k] = lo + int(np.flatnonzero(m.indices[lo:hi] == b)[0])
+    return out
+
+
+def uncertain_entries(eng: Engine, folder: Path | None = None) -> UncertainEntries:
+    """Every background exchange with an `uncertainty`, with its stats_arrays parameters."""
+    import stats_arrays as sa
+
+    cat = eng.m.catalogue
+    procs = load_background(folder or resources.background_dir())
+    rows, in_a, major, minor, amount, labels = [], [], [], [], [], []
+    for p in procs.values():
+        if p.code not in cat.process_index:
+            continue
+        col = cat.process_index[p.code]
+        for e in p.exchanges:
+            if e.uncertainty is None:
+                continue
+            if e.process is not None:
+                factor = units.factor(e.unit, procs[e.process].unit)
+                major.append(col)
+                minor.append(cat.process_index[e.process])
+            else:
+                factor = units.factor(e.unit, cat.flow_unit[cat.flow_index[e.flow]])
+                major.append(cat.flow_index[e.flow])
+                minor.append(col)
+            in_a.append(e.process is not None)
+            fields = e.uncertainty.brightway(e.amount * factor, factor)
+            rows.append({k.replace(" ", "_"): v for k, v in fields.items()})
+            amount.append(e.amount * factor)
+            labels.append(f"{p.code} ← {e.process or e.name}")
+    in_a = np.array(in_a, dtype=bool)
+    major, minor = np.array(major, dtype=np.int64), np.array(minor, dtype=np.int64)
+    position = np.empty(len(labels), dtype=np.int64)
+    position[in_a] = _positions(eng.m.A, major[in_a], minor[in_a])
+    position[~in_a] = _positions(eng.m.B, major[~in_a], minor[~in_a])
+    params = sa.UncertaintyBase.from_dicts(*rows) if rows else None
+    return UncertainEntries(params, in_a, position, np.array(amount), labels)
+
+
+@lru_cache(maxsize=2)
+def _cached_entries(eng: Engine, folder: str) -> UncertainEntries:
+    return uncertain_entries(eng, Path(folder))
+
+
+def draws(entries: UncertainEntries, iterations: int, seed: int) -> np.ndarray:
+    """Sampled amounts (exchanges × iterations), reproducible for a seed."""
+    import stats_arrays as sa
+
+    if entries.size == 0:
+        return np.zeros((0, iterations))
+    return sa.MCRandomNumberGenerator(entries.params, seed=seed).generate(iterations).reshape(entries.size, iterations)
+
+
+def sample_scores(eng: Engine, invs: list[Inventory], iterations: int, seed: int,
+                  entries: UncertainEntries | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Stage scores per iteration (iterations × products × indicators × stages) and the draws."""
+    entries = entries or _cached_entries(eng, str(resources.background_dir()))
+    x = draws(entries, iterations, seed)
+    F = np.hstack([inv.stage_matrix("process", eng.n_processes, STAGES) for inv in invs])
+    direct = np.stack([eng.C @ inv.stage_matrix("flow", eng.C.shape[1], STAGES) for inv in invs])
+    A, B = eng.m.A.copy(), eng.m.B.copy()
+    a, b = entries.in_a, ~entries.in_a
+    # A holds -amount for inputs (bw2calc's sign); a drawn input replaces its own share of the entry.
+    a_base, b_base = A.data[entries.position[a]].copy(), B.data[entries.position[b]].copy()
+    out = np.empty((iterations, len(invs), eng.C.shape[0], len(STAGES)))
+    for i in range(iterations):
+        lu = eng.lu
+        if a.any():
+            A.data[entries.position[a]] = a_base - (x[a, i] - entries.amount[a])
+            lu = Factorised(A, eng.lu.p)
+        B.data[entries.position[b]] = b_base + (x[b, i] - entries.amount[b])
+        supply = lu.solve(F)
+        out[i] = (eng.C @ (B @ supply)).reshape(eng.C.shape[0], len(invs), len(STAGES)).transpose(1, 0, 2) + direct
+    return out, x
+
+
+def rank_correlation(inputs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+    """Spearman's ρ of every input (rows, × iterations) with every output (rows); NaN for constant ones."""
+    ri = rankdata(inputs, axis=1)
+    ro = rankdata(outputs, axis=1)
+    ri = ri - ri.mean(axis=1, keepdims=True)
+    ro = ro - ro.mean(axis=1, keepdims=True)
+    norm = np.outer(np.linalg.norm(ri, axis=1), np.linalg.norm(ro, axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norm > 0, (ri @ ro.T) / np.where(norm > 0, norm, 1), np.nan)
+
+
+@dataclass
+class Distribution:
+    """Summary of one indicator over a stage scope across the iterations."""
+
+    indicator: str
+    stage: str
+    unit: str
+    deterministic: float
+    mean: float
+    sd: float
+    p2_5: float
+    median: float
+    p97_5: float
+
+
+@dataclass
+class ProductUncertainty:
+    """Monte Carlo result of one product: distributions, probabilities of meeting the spec, sensitivity."""
+
+    product_id: str
+    iterations: int
+    seed: int
+    uncertain_inputs: int
+    distributions: list[Distribution]
+    probability: dict[str, float | None] = field(default_factory=dict)  # requirement id -> P(meets)
+    spec_probability: float | None = None
+    sensitivity: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+
+def _summaries(eng: Engine, samples: np.ndarray, deterministic: np.ndarray) -> list[Distribution]:
+    """samples: iterations × indicators × stages; deterministic: indicators × stages."""
+    out = []
+    full = np.concatenate([samples, samples.sum(axis=2, keepdims=True)], axis=2)
+    det = np.concatenate([deterministic, deterministic.sum(axis=1, keepdims=True)], axis=1)
+    for k, ind in enumerate(eng.indicators.indicators):
+        for s, stage in enumerate((*STAGES, "total")):
+            v = full[:, k, s]
+            q = np.percentile(v, [2.5, 50, 97.5])
+            out.append(Distribution(ind.id, stage, ind.unit, float(det[k, s]), float(v.mean()),
+                                    float(v.std(ddof=1)) if len(v) > 1 else 0.0, *map(float, q)))
+    return out
+
+
+def _probabilities(eng: Engine, samples: np.ndarray, verdict: Evaluation, res: ProductUncertainty) -> None:
+    """P(meets) per indicator requirement and for all of them at once (non-LCIA ones are certain)."""
+    from lca.methods import registry
+
+    ids = [i.id for i in eng.indicators.indicators]
+    known = registry()
+    joint = np.ones(len(samples), dtype=bool)
+    unknown = False
+    for v in verdict.indicators:
+        ind = known[v.indicator]
+        if ind.id not in ids:
+            p = {"pass": 1.0, "fail": 0.0}.get(v.status)
+            res.probability[v.id] = p
+            joint &= p == 1.0
+            unknown |= p is None
+            continue
+        factor = units.factor(ind.check_unit, v.unit) if ind.check_unit else 1.0
+        k = ids.index(ind.id)
+        value = samples[:, k].sum(axis=1) if v.stage == "total" else samples[:, k, STAGES.index(v.stage)]
+        ok = COMPARE[v.operator](value * factor, v.threshold)
+        res.probability[v.id] = float(ok.mean())
+        joint &= ok
+    res.spec_probability = None if unknown else float(joint.mean())
+
+
+def run(eng: Engine, invs: list[Inventory], deterministic: list[np.ndarray], iterations: int, seed: int,
+        verdicts: list[Evaluation] | None = None) -> list[ProductUncertainty]:
+    """Monte Carlo for every product; deterministic holds each product's engine scores (indicators × stages)."""
+    entries = _cached_entries(eng, str(resources.background_dir()))
+    samples, x = sample_scores(eng, invs, iterations, seed, entries)
+    out = []
+    for j, inv in enumerate(invs):
+        res = ProductUncertainty(inv.product_id, iterations, seed, entries.size,
+                                 _summaries(eng, samples[:, j], deterministic[j]))
+        if verdicts:
+            _probabilities(eng, samples[:, j], verdicts[j], res)
+        if entries.size and iterations > 2:
+            rho = rank_correlation(x, samples[:, j].sum(axis=2).T)  # inputs × indicators
+            for k, ind in enumerate(eng.indicators.indicators):
+                col = np.nan_to_num(rho[:, k])
+                top = np.argsort(-np.abs(col))[:TOP_INPUTS]
+                res.sensitivity[ind.id] = [(entries.labels[t], float(col[t])) for t in top if col[t] != 0]
+        out.append(res)
+    return out
+
+
+def evaluate(paths: list[str | Path], indicator_set: str, spec: Spec | None, verdicts: list[Evaluation],
+             iterations: int, seed: int = 0, home: str | Path | None = None) -> list[ProductUncertainty]:
+    """`lca evaluate --iterations`: Monte Carlo of the set's LCIA indicators and those the spec checks."""
+    from lca import api
+    from lca.methods import get_set, registry
+
+    if iterations < 1:
+        raise InputError("--iterations must be at least 1")
+    known = registry()
+    wanted = [*get_set(indicator_set).lcia_only().indicators,
+              *[known[r.indicator] for r in (spec.indicator_requirements if spec else ())
+                if known[r.indicator].kind == "lcia"]]
+    eng = api.lcia_engine(wanted, home)
+    invs = api.read_inventories(paths, eng)
+    return run(eng, invs, [eng.evaluate(inv).scores for inv in invs], iterations, seed, verdicts)
