@@ -21,6 +21,7 @@ from rich.table import Table
 from lca import __version__, project
 from lca.errors import DataError, InputError
 from lca.io.cli import import_command
+from lca.report.cli import report_catalogue_command, report_command
 from lca.methods import DEFAULT_SET, indicator_sets
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -392,6 +393,8 @@ def datasheet(
 
 
 app.command("import")(import_command)
+app.command("report")(report_command)
+app.command("report-catalogue")(report_catalogue_command)
 
 
 @app.callback(invoke_without_command=True)
