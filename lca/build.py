@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from lca import resources, units
+from lca.bw_matrices import extract
 from lca.errors import DataError
 from lca.inventory.background import Exchange, load_background
 from lca.methods import required_methods
@@ -130,32 +130,14 @@ def write_matrix_cache(path: Path) -> None:
     Rows of B and columns of C span *all* biosphere3 flows, so a product's direct emissions can
     use flows that no background process emits.
     """
-    import bw2calc as bc
     import bw2data as bd
 
     methods = required_methods()
-    acts = sorted(bd.Database(BACKGROUND_DB), key=lambda a: a.id)
     flows = sorted(bd.Database(BIOSPHERE_DB), key=lambda f: f.id)
-    flow_row = {f.id: i for i, f in enumerate(flows)}
-    lca = bc.LCA({acts[0]: 1}, method=methods[0])
-    lca.lci()
-    tech = lca.technosphere_matrix.tocsc()
-    col_ids = np.empty(tech.shape[1], dtype=np.int64)
-    for act_id, col in lca.dicts.activity.items():
-        col_ids[col] = act_id
+    tech, bio_full, char, col_ids = extract(BACKGROUND_DB, flows, methods)
     if tech.shape[0] != tech.shape[1]:
         raise DataError(f"technosphere matrix is not square: {tech.shape}")
-    bio = lca.biosphere_matrix.tocoo()
-    row_of = np.empty(bio.shape[0], dtype=np.int64)
-    for flow_id, row in lca.dicts.biosphere.items():
-        row_of[row] = flow_row[flow_id]
-    bio_full = sparse.csr_matrix((bio.data, (row_of[bio.row], bio.col)), shape=(len(flows), tech.shape[1]))
-    code_row = {f["code"]: i for i, f in enumerate(flows)}
-    char = np.zeros((len(methods), len(flows)))
-    for k, m in enumerate(methods):
-        for key, cf in bd.Method(m).load():
-            row = flow_row[key] if isinstance(key, int) else code_row[key[1]]
-            char[k, row] += np.float32(cf)  # as stored by bw_processing, so scores match bw2calc
+    acts = list(bd.Database(BACKGROUND_DB))
     by_id = {a.id: a for a in acts}
     meta = {
         "methods": [list(m) for m in methods],
