@@ -108,7 +108,13 @@ def test_sources_cover_every_process_used_with_provenance(hot_melt, engine):
     assert {r.get("data-process") for r in rows} == used
     meta = {p["code"]: p for p in engine.m.meta["processes"]}
     for r in rows:
-        assert meta[r.get("data-process")]["provenance"]["publisher"] in r.text_content()
+        p = meta[r.get("data-process")]
+        assert p["provenance"]["publisher"] in r.text_content()
+        assert r.xpath(".//*[@data-location]")[0].get("data-location") == p["location"]
+
+
+def test_both_languages_label_everything():
+    assert labels("zh").keys() == labels("en").keys()
 
 
 def test_versions_and_inventory(hot_melt, home):

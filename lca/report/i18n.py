@@ -15,7 +15,9 @@ _EN = {
     "boundary_note": "Cradle to grave: the five life-cycle stages and the foreground rows that link into the "
                      "background inventory; everything upstream of a linked process is inside the boundary.",
     "s_sources": "Data sources and data quality",
-    "sources_note": "Every background process the product draws on (directly or upstream), with its provenance.",
+    "sources_note": "Every background process the product draws on (directly or upstream), with its provenance "
+                    "and year; a location outside China marks data used as a proxy for Chinese production.",
+    "proxy": "proxy for China",
     "s_inventory": "Inventory summary", "foreground": "Foreground rows", "flows": "Largest elementary flows",
     "s_results": "Indicator results per life-cycle stage", "results_note":
         "Bars show each stage's share of the indicator (negative shares are credits, drawn left of zero).",
@@ -57,7 +59,8 @@ _ZH = {
     "mass": "每功能单位质量", "illustrative": "示例：非真实产品数据。",
     "s_product": "产品与功能单位", "s_boundary": "系统边界",
     "boundary_note": "从摇篮到坟墓：五个生命周期阶段及与背景数据库相连的前景数据行；所连过程的全部上游均在边界内。",
-    "s_sources": "数据来源与数据质量", "sources_note": "产品（直接或经上游）使用的每个背景过程及其出处。",
+    "s_sources": "数据来源与数据质量", "sources_note": "产品（直接或经上游）使用的每个背景过程及其出处和年份；地区不在中国的数据为代用数据。",
+    "proxy": "境外数据代用",
     "s_inventory": "清单汇总", "foreground": "前景数据行", "flows": "主要基本流",
     "s_results": "各生命周期阶段的指标结果", "results_note": "条形表示各阶段在该指标中的占比（负值为抵扣，画在零线左侧）。",
     "s_contrib": "贡献分析", "contrib_note": "对各指标贡献最大的背景过程。",
