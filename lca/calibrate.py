@@ -25,7 +25,8 @@ import yaml
 
 from lca import __version__, api, units
 from lca.batch import stage_scores
-from lca.catalogue import read_catalogue
+from lca.catalogue import Lines, read_catalogue
+from lca.engine import Engine
 from lca.errors import InputError
 from lca.evaluate import COMPARE
 from lca.inventory.product import STAGES
@@ -77,6 +78,7 @@ class IndicatorCalibration:
     share_band: tuple[float, float]  # pass share in the population at the band's ends
     curve_thresholds: list[float]
     curve_pass_share: list[float]
+    exchange_band: tuple[float, float] | None = None  # band of the threshold over exchange-uncertainty draws
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Calibration:
     joint_pass_share: float
     joint_band: tuple[float, float]
     draft_spec: dict
+    exchange_iterations: int = 0
     files: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -151,17 +154,47 @@ def population(path: str | Path, tgts: list[Target], home=None, category: str | 
             rows = table["category"].to_numpy(zero_copy_only=False).astype(str) == category
         values = np.column_stack([table[t.column].to_numpy()[rows] * t.factor for t in tgts])
         return Population(values, f"screening results {path.name}", "as screened (not recorded in the results file)")
+    eng, lines, keep = _catalogue(path, tgts, home, category)
+    return Population(_values(lines, keep, _lam_columns(eng, eng.lam, tgts), tgts), f"catalogue {path.name}",
+                      eng.m.version)
+
+
+def _catalogue(path: Path, tgts: list[Target], home, category: str | None) -> tuple[Engine, Lines, np.ndarray]:
+    """The engine over the targets' indicators, the validated catalogue lines and the products kept."""
     eng = api.lcia_engine([t.indicator for t in tgts], home)
-    ids = [i.id for i in eng.indicators.indicators]
-    lam = eng.lam[:, [ids.index(t.indicator.id) for t in tgts]]
     lines = read_catalogue(path, eng.m.catalogue)
     keep = np.ones(lines.n_products, dtype=bool) if category is None else lines.categories == category
+    return eng, lines, keep
+
+
+def _lam_columns(eng: Engine, lam: np.ndarray, tgts: list[Target]) -> np.ndarray:
+    ids = [i.id for i in eng.indicators.indicators]
+    return lam[:, [ids.index(t.indicator.id) for t in tgts]]
+
+
+def _values(lines: Lines, keep: np.ndarray, lam: np.ndarray, tgts: list[Target]) -> np.ndarray:
+    """Batch scores of the kept products, reduced to each target's scope (products × targets), in chunks."""
     parts = []
     for a in range(0, lines.n_products, CHUNK):
         b = min(a + CHUNK, lines.n_products)
         scores = stage_scores(lines.take_products(a, b), lam)[keep[a:b]]  # n × targets × stages
         parts.append(np.column_stack([_scope(scores[:, j], t.stage) * t.factor for j, t in enumerate(tgts)]))
-    return Population(np.concatenate(parts), f"catalogue {path.name}", eng.m.version)
+    return np.concatenate(parts)
+
+
+def exchange_thresholds(path: str | Path, tgts: list[Target], share: float, iterations: int, seed: int = 0,
+                        home=None, category: str | None = None) -> np.ndarray:
+    """Thresholds recalibrated on the catalogue re-scored in each Monte Carlo draw of the background's
+    exchange distributions (iterations × targets): how much the benchmark moves with the data's uncertainty."""
+    from lca.uncertainty import sampled_lambdas
+
+    path = Path(path)
+    if _is_results(path, tgts):
+        raise InputError("exchange uncertainty needs the catalogue's BOM lines, not screening results", file=path)
+    eng, lines, keep = _catalogue(path, tgts, home, category)
+    return np.array([[threshold(v[:, j], share, t.operator) for j, t in enumerate(tgts)]
+                     for v in (_values(lines, keep, _lam_columns(eng, lam, tgts), tgts)
+                               for lam in sampled_lambdas(eng, iterations, seed))])
 
 
 def threshold(values: np.ndarray, share: float, operator: str) -> float:
@@ -218,8 +251,9 @@ def draft_spec(spec: Spec, tgts: list[Target], cals: list[IndicatorCalibration],
 
 
 def calibrate(pop: Population, spec: Spec, tgts: list[Target], share: float, bootstrap: int = 200,
-              confidence: float = 0.95, seed: int = 0) -> Calibration:
-    """Thresholds for `share` of the population, pass-share curves, joint share and bootstrap bands."""
+              confidence: float = 0.95, seed: int = 0, exchange: np.ndarray | None = None) -> Calibration:
+    """Thresholds for `share` of the population, pass-share curves, joint share and bootstrap bands;
+    `exchange` (iterations × targets, from exchange_thresholds) adds the exchange-uncertainty bands."""
     if not 0 < share < 1:
         raise InputError(f"pass share {share} must be between 0 and 1 (e.g. 0.2 for 20 %)")
     n = len(pop.values)
@@ -238,16 +272,19 @@ def calibrate(pop: Population, spec: Spec, tgts: list[Target], share: float, boo
             t.requirement.id if t.requirement else t.indicator.id, t.indicator.id, t.stage, t.operator, t.unit,
             float(thr[j]), float(pass_share(v, thr[j:j + 1], t.operator)[0]), (float(lo[j]), float(hi[j])),
             tuple(float(x) for x in sorted(pass_share(v, np.array([lo[j], hi[j]]), t.operator))),
-            grid.tolist(), pass_share(v, grid, t.operator).tolist()))
+            grid.tolist(), pass_share(v, grid, t.operator).tolist(),
+            None if exchange is None else tuple(float(q) for q in np.quantile(exchange[:, j], [alpha, 1 - alpha]))))
     joint_boot = [joint_share(pop.values, b, ops) for b in boot]
     note = (f"{share:.4g} pass share of {n} products ({pop.source}); thresholds are inverted-CDF "
             f"(type 1) empirical quantiles; {confidence:.0%} bootstrap band over {bootstrap} resamples "
-            f"(seed {seed}); background data version {pop.data_version}; lca-ecodesign {__version__}")
+            f"(seed {seed})" + ("" if exchange is None else f"; exchange-uncertainty band over {len(exchange)} "
+                                                   "Monte Carlo draws of the background")
+            + f"; background data version {pop.data_version}; lca-ecodesign {__version__}")
     draft = draft_spec(spec, tgts, cals, note)
     return Calibration(pop.source, n, share, confidence, bootstrap, seed, pop.data_version, cals,
                        joint_share(pop.values, thr, ops),
                        (float(np.quantile(joint_boot, alpha)), float(np.quantile(joint_boot, 1 - alpha))),
-                       draft.model_dump(mode="json", exclude_none=True))
+                       draft.model_dump(mode="json", exclude_none=True), 0 if exchange is None else len(exchange))
 
 
 def write(cal: Calibration, values: np.ndarray, out: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> None:

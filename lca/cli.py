@@ -286,7 +286,9 @@ def calibrate(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the draft spec, run JSON and plots.")] = Path("calibration"),
     category: Annotated[Optional[str], typer.Option(help="Only products of this catalogue category.")] = None,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap resamples for the confidence bands (0: none).")] = 200,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and the Monte Carlo draws.")] = 0,
+    iterations: Annotated[int, typer.Option(help="Monte Carlo draws of the background's exchange uncertainty "
+                                            "(catalogue input only; 0: none).")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
     home: Home = None,
 ):
@@ -302,7 +304,9 @@ def calibrate(
 
             api.engine(home, progress=report)
         pop = cal.population(catalogue, tgts, home, category)
-        run = cal.calibrate(pop, checked, tgts, pass_share, bootstrap, seed=seed)
+        exchange = cal.exchange_thresholds(catalogue, tgts, pass_share, iterations, seed, home, category) \
+            if iterations else None
+        run = cal.calibrate(pop, checked, tgts, pass_share, bootstrap, seed=seed, exchange=exchange)
         cal.write(run, pop.values, out_dir)
         if as_json:
             typer.echo(json.dumps({k: v for k, v in run.as_dict().items() if k != "draft_spec"}, ensure_ascii=False))
@@ -311,9 +315,12 @@ def calibrate(
                   title_justify="left")
         for col in ("requirement", "stage", "threshold", "unit", "passing", f"{run.confidence:.0%} band", "passing over band"):
             t.add_column(col, justify="left" if col in ("requirement", "stage", "unit") else "right")
+        if run.exchange_iterations:
+            t.add_column("exchange-uncertainty band", justify="right")
         for c in run.indicators:
             t.add_row(c.requirement, c.stage, f"{c.operator} {_fmt(c.threshold)}", c.unit, f"{c.realised_share:.2%}",
-                      f"{_fmt(c.band[0])} – {_fmt(c.band[1])}", f"{c.share_band[0]:.2%} – {c.share_band[1]:.2%}")
+                      f"{_fmt(c.band[0])} – {_fmt(c.band[1])}", f"{c.share_band[0]:.2%} – {c.share_band[1]:.2%}",
+                      *([f"{_fmt(c.exchange_band[0])} – {_fmt(c.exchange_band[1])}"] if c.exchange_band else []))
         out.print(t)
         for c in run.indicators:
             if abs(c.realised_share - run.pass_share) * run.products >= 2:

@@ -1,4 +1,4 @@
-"""Synthetic but realistic catalogues for benchmarks and tests (clearly not real products).
+"""Synthetic but realistic catalogues and data spreads for benchmarks and tests (clearly not real products).
 
 Each product has 10–40 lines drawn from the shipped background: materials in kg in the raw
 material stage, electricity and fuels in production and use, t·km transport in distribution,
@@ -6,10 +6,15 @@ and waste treatment in kg at end of life. Amounts are log-uniform within plausib
 """
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+from typing import Callable
+
 import numpy as np
 import pandas as pd
+import yaml
 
-from lca import units
+from lca import resources, units
 from lca.inventory.resolve import Catalogue
 
 TREATMENT_WORDS = ("landfill", "recycling", "incineration", "treatment", "wastewater")
@@ -66,3 +71,23 @@ def catalogue(bg: Catalogue, n_products: int, seed: int = 0, lines: tuple[int, i
         "unit": pd.Categorical.from_codes(unit_of_link[link], unit_names),
         "stage": pd.Categorical.from_codes(stage_idx, stages),
     })
+
+
+def uncertain_data_root(dst: Path, spreads: dict[str, dict | Callable[[float], dict]]) -> Path:
+    """A copy of the shipped data (for LCA_DATA_DIR) whose listed processes carry synthetic exchange spreads.
+
+    Every exchange of each process code in `spreads` gets that `uncertainty` (a dict, or a callable
+    of the exchange amount returning one); "*" applies to every process. For tests and benchmarks only.
+    """
+    src = resources.data_root()
+    for part in ("inventories/background", "inventories/examples", "methods", "product_specs"):
+        shutil.copytree(src / part, dst / part)
+    for path in (dst / "inventories" / "background").glob("*.yaml"):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for proc in doc["processes"]:
+            spread = spreads.get(proc["code"], spreads.get("*"))
+            for exc in proc["exchanges"] if spread else ():
+                u = spread(exc["amount"]) if callable(spread) else spread
+                exc["uncertainty"] = {**u, "source": "synthetic spread (tests and benchmarks only)"}
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dst

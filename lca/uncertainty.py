@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from scipy import sparse
@@ -109,27 +110,48 @@ def draws(entries: UncertainEntries, iterations: int, seed: int) -> np.ndarray:
     return sa.MCRandomNumberGenerator(entries.params, seed=seed).generate(iterations).reshape(entries.size, iterations)
 
 
-def sample_scores(eng: Engine, invs: list[Inventory], iterations: int, seed: int,
-                  entries: UncertainEntries | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Stage scores per iteration (iterations × products × indicators × stages) and the draws."""
-    entries = entries or _cached_entries(eng, str(resources.background_dir()))
-    x = draws(entries, iterations, seed)
-    F = np.hstack([inv.stage_matrix("process", eng.n_processes, STAGES) for inv in invs])
-    direct = np.stack([eng.C @ inv.stage_matrix("flow", eng.C.shape[1], STAGES) for inv in invs])
+def sampled_systems(eng: Engine, x: np.ndarray, entries: UncertainEntries) -> Iterator[tuple[Factorised, sparse.csr_matrix]]:
+    """Per iteration (column of the draws x): the factorised A and the B holding the drawn values.
+
+    The same two matrices are updated in place; use each pair before asking for the next.
+    """
     A, B = eng.m.A.copy(), eng.m.B.copy()
     a, b = entries.in_a, ~entries.in_a
     # A holds -amount for inputs (bw2calc's sign); a drawn input replaces its own share of the entry.
     a_base, b_base = A.data[entries.position[a]].copy(), B.data[entries.position[b]].copy()
-    out = np.empty((iterations, len(invs), eng.C.shape[0], len(STAGES)))
-    for i in range(iterations):
+    for i in range(x.shape[1]):
         lu = eng.lu
         if a.any():
             A.data[entries.position[a]] = a_base - (x[a, i] - entries.amount[a])
             lu = Factorised(A, eng.lu.p)
         B.data[entries.position[b]] = b_base + (x[b, i] - entries.amount[b])
-        supply = lu.solve(F)
-        out[i] = (eng.C @ (B @ supply)).reshape(eng.C.shape[0], len(invs), len(STAGES)).transpose(1, 0, 2) + direct
+        yield lu, B
+
+
+def background_entries(eng: Engine) -> UncertainEntries:
+    """The uncertain exchanges of the current background (read once per engine)."""
+    return _cached_entries(eng, str(resources.background_dir()))
+
+
+def sample_scores(eng: Engine, invs: list[Inventory], iterations: int, seed: int,
+                  entries: UncertainEntries | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Stage scores per iteration (iterations × products × indicators × stages) and the draws."""
+    entries = entries or background_entries(eng)
+    x = draws(entries, iterations, seed)
+    F = np.hstack([inv.stage_matrix("process", eng.n_processes, STAGES) for inv in invs])
+    direct = np.stack([eng.C @ inv.stage_matrix("flow", eng.C.shape[1], STAGES) for inv in invs])
+    k = eng.C.shape[0]
+    out = np.empty((iterations, len(invs), k, len(STAGES)))
+    for i, (lu, B) in enumerate(sampled_systems(eng, x, entries)):
+        out[i] = (eng.C @ (B @ lu.solve(F))).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2) + direct
     return out, x
+
+
+def sampled_lambdas(eng: Engine, iterations: int, seed: int) -> Iterator[np.ndarray]:
+    """The adjoint λ (processes × indicators) of every iteration, for batch scores under uncertainty."""
+    entries = background_entries(eng)
+    for lu, B in sampled_systems(eng, draws(entries, iterations, seed), entries):
+        yield lu.solve(np.ascontiguousarray((sparse.csr_matrix(eng.C) @ B).toarray().T), trans="T")
 
 
 def rank_correlation(inputs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
@@ -214,7 +236,7 @@ def _probabilities(eng: Engine, samples: np.ndarray, verdict: Evaluation, res: P
 def run(eng: Engine, invs: list[Inventory], deterministic: list[np.ndarray], iterations: int, seed: int,
         verdicts: list[Evaluation] | None = None) -> list[ProductUncertainty]:
     """Monte Carlo for every product; deterministic holds each product's engine scores (indicators × stages)."""
-    entries = _cached_entries(eng, str(resources.background_dir()))
+    entries = background_entries(eng)
     samples, x = sample_scores(eng, invs, iterations, seed, entries)
     out = []
     for j, inv in enumerate(invs):

@@ -8,12 +8,12 @@ import pytest
 from pydantic import ValidationError
 
 from lca import api, project, uncertainty
+from lca.synthetic import uncertain_data_root
 from lca.cli import app
 from lca.inventory.background import Exchange, Uncertainty
 from lca.inventory.product import STAGES
 
 from specs_helpers import BOM, requirement, write_product, write_spec
-from uncertainty_helpers import uncertain_data_root
 
 GRID, DIESEL, GAS = "electricity_grid_cn", "diesel_supplied_and_burned", "natural_gas_combustion"
 SPREADS = {GRID: {"type": "normal", "sd": 0.05},
@@ -130,3 +130,28 @@ def test_shipped_background_has_no_spread(engine, home, monkeypatch):
     res = uncertainty.evaluate([manifest], "carbon_footprint", None, [], 30, home=home)[0]
     assert res.uncertain_inputs == 0
     assert all(d.sd == 0 or d.sd < 1e-12 * abs(d.mean) for d in res.distributions)
+
+
+def test_calibration_band_over_exchange_uncertainty(uhome, tmp_path):
+    """Product i uses i kWh of the uncertain grid: in every draw the 20 % threshold is 200 × that draw's kWh score."""
+    import pandas as pd
+
+    from lca import calibrate as cal
+    from lca.methods import registry
+    from lca.specs import load_spec
+
+    home, eng = uhome
+    n = 1000
+    pd.DataFrame({"product": [f"P{i:04d}" for i in range(1, n + 1)], "link": GRID, "amount": np.arange(1, n + 1),
+                  "unit": "kWh", "stage": "production"}).to_csv(tmp_path / "c.csv", index=False)
+    tgts = [cal.Target(registry()["gwp100"], "production", "<=", 1.0, "kgCO2e", None)]
+    thresholds = cal.exchange_thresholds(tmp_path / "c.csv", tgts, 0.2, 40, seed=9, home=home)
+    one_kwh = write_product(tmp_path / "kwh", BOM, "id,stage,link,amount,unit,share,applies_to\n"
+                                                   "power,production,electricity_grid_cn,1,kWh,,\n")
+    (samples, _), _ = _run(api.lcia_engine([tgts[0].indicator], home), one_kwh, 40, seed=9)
+    np.testing.assert_allclose(thresholds[:, 0], 200 * samples[:, 0, 0, STAGES.index("production")], rtol=1e-9)
+    pop = cal.population(tmp_path / "c.csv", tgts, home=home)
+    spec = load_spec(write_spec(tmp_path, indicators=[]))
+    run = cal.calibrate(pop, spec, tgts, 0.2, bootstrap=0, exchange=thresholds)
+    lo, hi = run.indicators[0].exchange_band
+    assert lo < run.indicators[0].threshold < hi and run.exchange_iterations == 40
