@@ -180,9 +180,23 @@ def test_uncertainty_section_only_when_given(home):
     assert "12.5 %" in rows[0].text_content() and "500" in doc.xpath('//h2[@id="uncertainty"]')[0].getnext().text
 
 
+def test_iterations_give_the_monte_carlo_pass_probabilities(home, runner, tmp_path):
+    from lca.uncertainty import evaluate as monte_carlo
+
+    res, doc = _report(runner, home, tmp_path / "mc.html", HOT_MELT, "--spec", SPEC, "--iterations", "100",
+                       "--seed", "3")
+    assert res.exit_code == 0, res.output
+    spec = find(SPEC)[1]
+    want = monte_carlo([HOT_MELT], "gbt32161_default", spec, check([HOT_MELT], spec, home), 100, 3, home)[0]
+    got = {r.get("data-requirement"): _value(r.xpath("td[@data-value]")[0])
+           for r in doc.xpath('//table[@id="uncertainty-table"]/tr[@data-requirement]')}
+    assert got == {**want.probability, "all": want.spec_probability}
+
+
 @pytest.mark.parametrize("args,needle", [(["--out", "r.pdf"], "unsupported report type"),
                                          (["--lang", "fr"], "unknown report language"),
-                                         (["--spec", "no_such_spec"], "no specification")])
+                                         (["--spec", "no_such_spec"], "no specification"),
+                                         (["--iterations", "10"], "add --spec")])
 def test_bad_options_exit_2_and_write_nothing(args, needle, home, runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = runner.invoke(app, ["report", str(HOT_MELT), "--home", str(home), *args])

@@ -30,11 +30,15 @@ def report_command(
                                                 "`lca specs`) for the verdict section.")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF next to the HTML (same name, .pdf).")] = False,
     lang: Lang = "zh",
+    iterations: Annotated[int, typer.Option(help="Monte Carlo iterations for the pass probabilities "
+                                            "(needs --spec; 0: no uncertainty section).")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
     indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id (see `lca methods`).")] = DEFAULT_SET,
     home: Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $LCA_HOME or the user data dir).")] = None,
 ):
     """Life-cycle assessment report of one product (and its verdict against a specification)."""
     from lca.cli import _errors, _load_spec, _setup_progress
+    from lca.errors import InputError
     from lca.report import model, render
     from lca.report.i18n import labels
 
@@ -42,8 +46,11 @@ def report_command(
         render.check_report_path(out_file)
         labels(lang)
         checked = _load_spec(spec)
+        if iterations and checked is None:
+            raise InputError("--iterations gives pass probabilities against a specification",
+                             hint="add --spec SPEC, or leave out --iterations")
         with _setup_progress() as progress:
-            r = model.build(product, checked, indicator_set, home, progress)
+            r = model.build(product, checked, indicator_set, home, progress, iterations, seed)
         _write(render.render_product(r, lang), out_file, pdf)
 
 

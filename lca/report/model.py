@@ -89,7 +89,7 @@ class ProductReport:
     evaluation: Evaluation | None
     spec: Spec | None
     versions: dict[str, str] = field(default_factory=dict)
-    uncertainty: PassProbabilities | None = None  # the report's pass-probability section, when given
+    uncertainty: PassProbabilities | None = None  # the report's pass-probability section, when run
 
 def _results(ds) -> list[IndicatorResult]:
     p = ds.isel(product=0)
@@ -125,10 +125,9 @@ def _link(meta: dict, ln: Line) -> tuple[str, str]:
 
 
 def build(product: str | Path, spec: Spec | None = None, indicator_set: str = DEFAULT_SET,
-          home: str | Path | None = None, progress=None,
-          uncertainty: PassProbabilities | None = None) -> ProductReport:
+          home: str | Path | None = None, progress=None, iterations: int = 0, seed: int = 0) -> ProductReport:
     """Evaluate one product (and its verdict against `spec`) and gather what its report shows;
-    `uncertainty` (a Monte Carlo run's pass probabilities) adds the uncertainty section."""
+    with `iterations` (and a spec), a Monte Carlo run (lca.uncertainty) gives the pass probabilities."""
     ds, (inv,) = api.evaluate([product], indicator_set, home, progress)
     eng = api.engine(home, indicator_set)
     meta = eng.m.meta
@@ -142,6 +141,11 @@ def build(product: str | Path, spec: Spec | None = None, indicator_set: str = DE
               meta["flows"][i]["unit"]) for i in np.argsort(-np.abs(g), kind="stable")[:TOP_FLOWS] if g[i] != 0]
     results = _results(ds)
     evaluation = check([product], spec, home)[0] if spec is not None else None
+    uncertainty = None
+    if iterations and evaluation is not None:
+        from lca.uncertainty import evaluate as monte_carlo
+
+        uncertainty = monte_carlo([product], indicator_set, spec, [evaluation], iterations, seed, home)[0]
     line_links = [_link(meta, ln) for ln in inv.lines]
     versions = {"software": ds.attrs["software"],
                 "libraries": ", ".join(f"{lib} {metadata.version(lib)}" for lib in LIBRARIES),
