@@ -2,6 +2,7 @@
 the document is self-contained and reproducible, and bad options change nothing."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,6 +135,9 @@ def test_self_contained_and_reproducible(hot_melt, home, runner, tmp_path):
     again = tmp_path / "again.html"
     assert _report(runner, home, again, HOT_MELT, "--spec", SPEC, "--lang", "en")[0].exit_code == 0
     assert again.read_bytes() == out.read_bytes()
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # not the temporary file's 0600
     pdf = out.with_suffix(".pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
