@@ -77,6 +77,9 @@ def _atomic_write(path: Path, writer) -> None:
     os.close(fd)
     try:
         writer(Path(tmp))
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # a new file's usual permissions, not mkstemp's 0600
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

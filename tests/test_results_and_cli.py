@@ -98,3 +98,14 @@ def test_unsupported_output_type_is_rejected_before_work(home, runner, tmp_path)
     res = runner.invoke(app, ["evaluate", str(EXAMPLES[0]), "--home", str(home), "--out", str(tmp_path / "r.pdf")])
     assert res.exit_code == 2 and "unsupported output type '.pdf'" in res.output
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_exports_have_ordinary_permissions(results, tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("r.csv", "r.xlsx", "r.nc"):
+        mode = stat.S_IMODE(export(results, tmp_path / name).stat().st_mode)
+        assert mode == 0o666 & ~mask, (name, oct(mode))

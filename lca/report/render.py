@@ -1,7 +1,6 @@
 """Render reports to self-contained HTML (Jinja2) and PDF (WeasyPrint, from the same HTML)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -98,17 +97,9 @@ def render_catalogue(s: CatalogueSummary, lang: str = "zh") -> str:
     return _env(lang).get_template("catalogue.html").render(s=s, charts=catalogue_charts(s, lang))
 
 
-def _shareable(path: Path) -> Path:
-    """A report is for handing on: the permissions of a new file (umask), not the temporary file's 0600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    path.chmod(0o666 & ~mask)
-    return path
-
-
 def write_html(html: str, path: Path) -> Path:
     _atomic_write(path, lambda p: p.write_text(html, encoding="utf-8"))
-    return _shareable(path)
+    return path
 
 
 def write_pdf(html: str, path: Path) -> Path:
@@ -116,4 +107,4 @@ def write_pdf(html: str, path: Path) -> Path:
     from weasyprint import HTML
 
     _atomic_write(path, lambda p: HTML(string=html).write_pdf(p))
-    return _shareable(path)
+    return path
