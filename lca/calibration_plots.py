@@ -24,6 +24,8 @@ def _log_scale(values: np.ndarray) -> bool:
 
 def _mark(ax, c: IndicatorCalibration) -> None:
     ax.axvspan(*c.band, color="tab:orange", alpha=0.25, label="bootstrap band")
+    if c.exchange_band:
+        ax.axvspan(*c.exchange_band, color="tab:green", alpha=0.25, label="exchange-uncertainty band")
     ax.axvline(c.threshold, color="tab:red", lw=1.5, label=f"threshold {c.operator} {c.threshold:.4g} {c.unit}")
 
 

@@ -21,7 +21,8 @@ def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
         if d.stage != "total" or d.deterministic == 0 and d.sd == 0:
             continue
         top = res.sensitivity.get(d.indicator) or []
-        t.add_row(d.indicator, d.unit, _g(d.deterministic), _g(d.mean), _g(d.sd), _g(d.p2_5), _g(d.p97_5),
+        sd = d.sd if d.sd > 1e-9 * abs(d.mean) else 0.0  # rounding noise of a constant is shown as 0
+        t.add_row(d.indicator, d.unit, _g(d.deterministic), _g(d.mean), _g(sd), _g(d.p2_5), _g(d.p97_5),
                   f"{top[0][0]} ({top[0][1]:+.2f})" if top else "–")
     out.print(t)
     if res.uncertain_inputs == 0:

@@ -155,3 +155,5 @@ def test_calibration_band_over_exchange_uncertainty(uhome, tmp_path):
     run = cal.calibrate(pop, spec, tgts, 0.2, bootstrap=0, exchange=thresholds)
     lo, hi = run.indicators[0].exchange_band
     assert lo < run.indicators[0].threshold < hi and run.exchange_iterations == 40
+    cal.write(run, pop.values, tmp_path / "out", formats=("svg",))
+    assert "exchange-uncertainty band" in (tmp_path / "out" / "gwp100.production.distribution.svg").read_text()
