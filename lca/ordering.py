@@ -41,17 +41,27 @@ def upstream_order(A: sparse.spmatrix) -> np.ndarray:
     return np.lexsort((np.arange(n), rank[label]))
 
 
+def _splu(Ap: sparse.csc_matrix):
+    from scipy.sparse.linalg import splu
+
+    return splu(Ap, permc_spec="NATURAL")
+
+
 class Factorised:
     """LU of A in upstream-first order (SuperLU, no further column permutation); solves A x = b
     and Aᵀ x = b in the caller's original process order. `order` re-uses the permutation of a
     matrix with the same structure (e.g. the same A with other values, in Monte Carlo)."""
 
     def __init__(self, A: sparse.spmatrix, order: np.ndarray | None = None):
-        from scipy.sparse.linalg import splu
-
         self.p = upstream_order(A) if order is None else order
-        Ap = sparse.csc_matrix(A)[self.p][:, self.p].tocsc()
-        self.lu = splu(Ap, permc_spec="NATURAL")
+        self.lu = _splu(sparse.csc_matrix(A)[self.p][:, self.p].tocsc())
+
+    @classmethod
+    def of_permuted(cls, Ap: sparse.csc_matrix, order: np.ndarray) -> "Factorised":
+        """The factorisation of A given A[order][:, order] already permuted (see Refactoriser)."""
+        self = cls.__new__(cls)
+        self.p, self.lu = order, _splu(Ap)
+        return self
 
     def solve(self, b: np.ndarray, trans: str = "N") -> np.ndarray:
         """x with A x = b (trans="N") or Aᵀ x = b (trans="T"); b may hold several columns."""
@@ -59,3 +69,21 @@ class Factorised:
         x = np.empty_like(y)
         x[self.p] = y
         return x
+
+
+class Refactoriser:
+    """Factorises matrices with A's sparsity structure and new values (Monte Carlo draws): the
+    upstream-first order and the permuted structure are computed once, only the LU is redone."""
+
+    def __init__(self, A: sparse.spmatrix, order: np.ndarray):
+        A = sparse.csc_matrix(A)
+        tagged = sparse.csc_matrix((np.arange(1, A.nnz + 1, dtype=float), A.indices, A.indptr), shape=A.shape)
+        Ap = tagged[order][:, order].tocsc()
+        Ap.sort_indices()  # SuperLU sorts in place; sorted now, the shared index arrays never change
+        self.source = Ap.data.astype(np.int64) - 1  # position in A.data of each entry of the permuted matrix
+        self.indices, self.indptr, self.shape, self.order = Ap.indices, Ap.indptr, A.shape, order
+
+    def __call__(self, data: np.ndarray) -> Factorised:
+        """The factorisation of A with `data` as its values (A.data order)."""
+        Ap = sparse.csc_matrix((data[self.source], self.indices, self.indptr), shape=self.shape)
+        return Factorised.of_permuted(Ap, self.order)

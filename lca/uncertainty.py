@@ -4,7 +4,7 @@ Background exchanges may carry a stats_arrays distribution (`uncertainty:` in th
 YAML, lca.inventory.background.Uncertainty); lca.build writes the same parameters to Brightway.
 All draws come from stats_arrays' MCRandomNumberGenerator (the generator bw2calc uses), for every
 iteration at once. Each iteration puts the drawn values into the cached A and B; when A is
-uncertain it is refactorised (same upstream-first order, lca.ordering), otherwise the engine's LU
+uncertain it is refactorised (same upstream-first order and permuted structure, lca.ordering), otherwise the engine's LU
 is reused. A product's stage scores are then C·B_i·A_i⁻¹ f_s + C·e_s, exactly like the
 deterministic engine. Only exchanges with a distribution vary: the shipped background carries
 none yet (its sources publish point factors), and no pedigree-matrix defaults are applied.
@@ -30,7 +30,7 @@ from lca.evaluate import COMPARE, Evaluation
 from lca.inventory.background import load_background
 from lca.inventory.product import STAGES
 from lca.inventory.resolve import Inventory
-from lca.ordering import Factorised
+from lca.ordering import Factorised, Refactoriser
 from lca.specs import Spec
 
 TOP_INPUTS = 5
@@ -119,11 +119,12 @@ def sampled_systems(eng: Engine, x: np.ndarray, entries: UncertainEntries) -> It
     a, b = entries.in_a, ~entries.in_a
     # A holds -amount for inputs (bw2calc's sign); a drawn input replaces its own share of the entry.
     a_base, b_base = A.data[entries.position[a]].copy(), B.data[entries.position[b]].copy()
+    refactor = Refactoriser(A, eng.lu.p) if a.any() else None
     for i in range(x.shape[1]):
         lu = eng.lu
-        if a.any():
+        if refactor is not None:
             A.data[entries.position[a]] = a_base - (x[a, i] - entries.amount[a])
-            lu = Factorised(A, eng.lu.p)
+            lu = refactor(A.data)
         B.data[entries.position[b]] = b_base + (x[b, i] - entries.amount[b])
         yield lu, B
 
