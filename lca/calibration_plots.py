@@ -8,7 +8,7 @@ import numpy as np
 from lca.calibrate import Calibration, IndicatorCalibration
 
 
-def _figure():
+def figure():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -17,7 +17,7 @@ def _figure():
     return plt, *plt.subplots(figsize=(7, 4.2), layout="constrained")
 
 
-def _log_scale(values: np.ndarray) -> bool:
+def log_scale(values: np.ndarray) -> bool:
     """A log axis when every value is positive and they span more than two orders of magnitude."""
     return bool(values.min() > 0 and values.max() / values.min() > 100)
 
@@ -31,8 +31,8 @@ def _mark(ax, c: IndicatorCalibration) -> None:
 
 def distribution(cal: Calibration, c: IndicatorCalibration, values: np.ndarray, path: Path) -> None:
     """Histogram of the population's values with the calibrated threshold and its band."""
-    plt, fig, ax = _figure()
-    log = _log_scale(values)
+    plt, fig, ax = figure()
+    log = log_scale(values)
     bins = np.geomspace(values.min(), values.max(), 80) if log else 80
     ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
     if log:
@@ -48,10 +48,10 @@ def distribution(cal: Calibration, c: IndicatorCalibration, values: np.ndarray, 
 
 def pass_rate(cal: Calibration, c: IndicatorCalibration, path: Path) -> None:
     """Pass share against candidate thresholds, with the target share and the calibrated threshold."""
-    plt, fig, ax = _figure()
+    plt, fig, ax = figure()
     x = np.asarray(c.curve_thresholds)
     ax.step(x, np.asarray(c.curve_pass_share) * 100, where="post", color="tab:blue", label="pass share")
-    if _log_scale(x):
+    if log_scale(x):
         ax.set_xscale("log")
     ax.axhline(cal.pass_share * 100, color="grey", ls="--", lw=1, label=f"target {cal.pass_share:.0%}")
     _mark(ax, c)

@@ -100,6 +100,8 @@ def evaluate(
                                                 "(YAML file or id from `lca specs`); exit 1 unless it passes.")] = None,
     iterations: Annotated[int, typer.Option(help="Monte Carlo iterations over exchange uncertainty (0: none).")] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the Monte Carlo draws.")] = 0,
+    plots: Annotated[Optional[Path], typer.Option(help="Folder for Monte Carlo plots (distribution with the "
+                                                  "thresholds, sensitivity bars).")] = None,
     home: Home = None,
 ):
     """Stage-resolved life-cycle indicators of one or more products (and their verdict with --spec)."""
@@ -113,7 +115,7 @@ def evaluate(
         with _setup_progress(quiet=as_json) as report:
             ds, invs = api.evaluate([str(p) for p in products], indicator_set, home, report)
         verdicts = _verdicts(products, checked, home)
-        mc = _monte_carlo(products, indicator_set, checked, verdicts, iterations, seed, home)
+        mc = _monte_carlo(products, indicator_set, checked, verdicts, iterations, seed, home, plots)
         if out_file is not None:
             export(ds, out_file)
         if as_json:
@@ -153,13 +155,14 @@ def _verdicts(products: list[Path], spec, home) -> list:
     return [] if spec is None else check([str(p) for p in products], spec, home)
 
 
-def _monte_carlo(products: list[Path], indicator_set: str, spec, verdicts, iterations: int, seed: int, home) -> list:
+def _monte_carlo(products: list[Path], indicator_set: str, spec, verdicts, iterations: int, seed: int, home,
+                 plots: Path | None) -> list:
     """Monte Carlo results per product when --iterations is given (else none)."""
     if not iterations:
         return []
     from lca.uncertainty import evaluate as monte_carlo
 
-    return monte_carlo([str(p) for p in products], indicator_set, spec, verdicts, iterations, seed, home)
+    return monte_carlo([str(p) for p in products], indicator_set, spec, verdicts, iterations, seed, home, plots)
 
 
 def _as_json(ds, invs) -> dict:

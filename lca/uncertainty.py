@@ -30,6 +30,7 @@ from lca.evaluate import COMPARE, Evaluation
 from lca.inventory.background import load_background
 from lca.inventory.product import STAGES
 from lca.inventory.resolve import Inventory
+from lca.methods import Indicator, get_set, registry
 from lca.ordering import Factorised, Refactoriser
 from lca.specs import Spec
 
@@ -193,6 +194,7 @@ class ProductUncertainty:
     probability: dict[str, float | None] = field(default_factory=dict)  # requirement id -> P(meets)
     spec_probability: float | None = None
     sensitivity: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # plots written
 
 
 def _summaries(eng: Engine, samples: np.ndarray, deterministic: np.ndarray) -> list[Distribution]:
@@ -209,10 +211,27 @@ def _summaries(eng: Engine, samples: np.ndarray, deterministic: np.ndarray) -> l
     return out
 
 
+def _factor(ind: Indicator, unit: str) -> float:
+    """Multiplier from the indicator's unit to a requirement's threshold unit."""
+    return units.factor(ind.check_unit, unit) if ind.check_unit else 1.0
+
+
+def _plot(eng: Engine, res: ProductUncertainty, samples: np.ndarray, verdict: Evaluation | None, out: Path) -> None:
+    """Distribution (with the total-scope thresholds of the spec) and sensitivity plots of one product."""
+    from lca.uncertainty_plots import plot_product
+
+    inds = eng.indicators.indicators
+    marks: dict[str, list[tuple[str, str, float]]] = {}
+    for v in verdict.indicators if verdict else ():
+        ind = next((i for i in inds if i.id == v.indicator), None)
+        if ind is not None and v.stage == "total":
+            marks.setdefault(ind.id, []).append((v.id, v.operator, v.threshold / _factor(ind, v.unit)))
+    res.files = [str(f) for f in plot_product(res, samples.sum(axis=2), [i.unit for i in inds],
+                                              [i.id for i in inds], marks, out)]
+
+
 def _probabilities(eng: Engine, samples: np.ndarray, verdict: Evaluation, res: ProductUncertainty) -> None:
     """P(meets) per indicator requirement and for all of them at once (non-LCIA ones are certain)."""
-    from lca.methods import registry
-
     ids = [i.id for i in eng.indicators.indicators]
     known = registry()
     joint = np.ones(len(samples), dtype=bool)
@@ -225,18 +244,18 @@ def _probabilities(eng: Engine, samples: np.ndarray, verdict: Evaluation, res: P
             joint &= p == 1.0
             unknown |= p is None
             continue
-        factor = units.factor(ind.check_unit, v.unit) if ind.check_unit else 1.0
         k = ids.index(ind.id)
         value = samples[:, k].sum(axis=1) if v.stage == "total" else samples[:, k, STAGES.index(v.stage)]
-        ok = COMPARE[v.operator](value * factor, v.threshold)
+        ok = COMPARE[v.operator](value * _factor(ind, v.unit), v.threshold)
         res.probability[v.id] = float(ok.mean())
         joint &= ok
     res.spec_probability = None if unknown else float(joint.mean())
 
 
 def run(eng: Engine, invs: list[Inventory], deterministic: list[np.ndarray], iterations: int, seed: int,
-        verdicts: list[Evaluation] | None = None) -> list[ProductUncertainty]:
-    """Monte Carlo for every product; deterministic holds each product's engine scores (indicators × stages)."""
+        verdicts: list[Evaluation] | None = None, plots: Path | None = None) -> list[ProductUncertainty]:
+    """Monte Carlo for every product; deterministic holds each product's engine scores (indicators × stages);
+    `plots` is a folder for the distribution and sensitivity plots (PNG, SVG)."""
     entries = background_entries(eng)
     samples, x = sample_scores(eng, invs, iterations, seed, entries)
     out = []
@@ -251,15 +270,17 @@ def run(eng: Engine, invs: list[Inventory], deterministic: list[np.ndarray], ite
                 col = np.nan_to_num(rho[:, k])
                 top = np.argsort(-np.abs(col))[:TOP_INPUTS]
                 res.sensitivity[ind.id] = [(entries.labels[t], float(col[t])) for t in top if col[t] != 0]
+        if plots is not None:
+            _plot(eng, res, samples[:, j], verdicts[j] if verdicts else None, Path(plots))
         out.append(res)
     return out
 
 
 def evaluate(paths: list[str | Path], indicator_set: str, spec: Spec | None, verdicts: list[Evaluation],
-             iterations: int, seed: int = 0, home: str | Path | None = None) -> list[ProductUncertainty]:
+             iterations: int, seed: int = 0, home: str | Path | None = None,
+             plots: str | Path | None = None) -> list[ProductUncertainty]:
     """`lca evaluate --iterations`: Monte Carlo of the set's LCIA indicators and those the spec checks."""
     from lca import api
-    from lca.methods import get_set, registry
 
     if iterations < 1:
         raise InputError("--iterations must be at least 1")
@@ -269,4 +290,5 @@ def evaluate(paths: list[str | Path], indicator_set: str, spec: Spec | None, ver
                 if known[r.indicator].kind == "lcia"]]
     eng = api.lcia_engine(wanted, home)
     invs = api.read_inventories(paths, eng)
-    return run(eng, invs, [eng.evaluate(inv).scores for inv in invs], iterations, seed, verdicts)
+    return run(eng, invs, [eng.evaluate(inv).scores for inv in invs], iterations, seed, verdicts,
+               None if plots is None else Path(plots))

@@ -33,3 +33,5 @@ def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
     if res.probability:
         p = res.spec_probability
         out.print(f"P(every indicator requirement met) = {'n/a' if p is None else f'{p:.1%}'}", highlight=False)
+    if res.files:
+        out.print(f"Monte Carlo plots: {len(res.files)} files, e.g. [bold]{res.files[0]}[/]", highlight=False)

@@ -111,7 +111,7 @@ def test_cli_probabilities_and_sensitivity(uhome, products, runner, tmp_path):
         requirement("gwp_median", "gwp100", "<=", total, "kgCO2e", group="environment"),
         requirement("gwp_loose", "gwp100", "<=", 2 * total, "kgCO2e", group="environment")])
     args = ["evaluate", str(products[0]), "--spec", str(spec), "--iterations", "400", "--seed", "1",
-            "--home", str(home), "--json"]
+            "--home", str(home), "--json", "--plots", str(tmp_path / "plots")]
     r = runner.invoke(app, args)  # LCA_DATA_DIR still names the uncertain copy (module fixture)
     assert r.exit_code in (0, 1), r.output
     mc = json.loads(r.output)["uncertainty"][0]
@@ -120,6 +120,12 @@ def test_cli_probabilities_and_sensitivity(uhome, products, runner, tmp_path):
     assert mc["spec_probability"] == pytest.approx(p["gwp_median"])
     top = mc["sensitivity"]["gwp100"][0]
     assert top[0] in (f"{GRID} ← Carbon dioxide, fossil", f"{DIESEL} ← diesel_combustion") and top[1] > 0.3
+    svg = (tmp_path / "plots" / "linear.gwp100.distribution.svg").read_text()
+    assert "gwp_median" in svg and "P(met)" in svg
+    assert (tmp_path / "plots" / "linear.gwp100.sensitivity.png").stat().st_size > 1000
+    assert {f.rsplit("/", 1)[1] for f in mc["files"]} >= {f"linear.gwp100.{k}.{x}" for k in ("distribution", "sensitivity")
+                                                          for x in ("png", "svg")}
+    assert not [f for f in mc["files"] if ".ced_nonrenewable." in f]  # indicators that do not vary are not plotted
 
 
 def test_shipped_background_has_no_spread(engine, home, monkeypatch):
