@@ -40,8 +40,8 @@ def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
 def lcia_engine(indicators: list[Indicator], home: str | Path | None = None) -> Engine:
     """An engine over exactly these (LCIA) indicators on the current background."""
     unique = list({i.id: i for i in indicators}.values())
-    return Engine(engine(home).m, IndicatorSet(id="selection", title_en="selected indicators", title_zh="所选指标",
-                                               provenance={}, indicators=unique))
+    return engine(home).for_indicators(IndicatorSet(id="selection", title_en="selected indicators",
+                                                    title_zh="所选指标", provenance={}, indicators=unique))
 
 
 def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:

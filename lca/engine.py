@@ -78,18 +78,22 @@ class StageResult:
 class Engine:
     """Scores products against one background with one indicator set; factorises A once."""
 
-    def __init__(self, matrices: Matrices, indicators: IndicatorSet):
+    def __init__(self, matrices: Matrices, indicators: IndicatorSet, lu: Factorised | None = None):
         self.m = matrices
         self.indicators = indicators
         self.C = matrices.C[matrices.method_rows(indicators)]  # k × flows
         try:
-            self.lu = Factorised(matrices.A)
+            self.lu = lu or Factorised(matrices.A)
         except RuntimeError as exc:
             raise DataError(f"the background technosphere matrix is singular: {exc}") from exc
         self.CB = sparse.csr_matrix(self.C) @ matrices.B  # k × processes: direct impact per unit output
         self.CB = np.asarray(self.CB.todense())
         # Adjoint solve, once per indicator: λ = A⁻ᵀ (C B)ᵀ, processes × k.
         self.lam = self.lu.solve(np.ascontiguousarray(self.CB.T), trans="T")
+
+    def for_indicators(self, indicators: IndicatorSet) -> "Engine":
+        """An engine over other indicators of the same background, re-using this factorisation."""
+        return Engine(self.m, indicators, self.lu)
 
     @property
     def n_processes(self) -> int:

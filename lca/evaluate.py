@@ -180,8 +180,8 @@ def _lcia_engine(spec: Spec, base: Engine) -> Engine | None:
                                 if known[r.indicator].kind == "lcia"))
     if not wanted:
         return None
-    return Engine(base.m, IndicatorSet(id=f"spec:{spec.id}", title_en=spec.title_en, title_zh=spec.title_zh,
-                                       provenance={"spec": spec.id}, indicators=[known[i] for i in wanted]))
+    return base.for_indicators(IndicatorSet(id=f"spec:{spec.id}", title_en=spec.title_en, title_zh=spec.title_zh,
+                                            provenance={"spec": spec.id}, indicators=[known[i] for i in wanted]))
 
 
 def _overall(spec: Spec, basic: list[BasicVerdict], inds: list[IndicatorVerdict]) -> str:
