@@ -38,14 +38,17 @@ def test_report_figures(report, uslci_bd):
     assert t["waste_cut_off"] == 74 and t["unallocated_coproducts"] == 256
     flows = report["elementary_flows"]
     assert sum(flows.values()) == 2918  # every elementary flow the processes use
-    assert flows == {"uuid": 34, "name": 1692, "name-top": 39, "cas": 0, "unlinked": 1153}
-    assert round(report["exchange_link_rate"], 3) == 0.706
+    assert flows == {"uuid": 34, "name": 1728, "name-top": 72, "cas": 0, "unlinked": 1084}
+    assert round(report["exchange_link_rate"], 3) == 0.719
     reach = {r["indicator"]: r for r in report["indicators"]}
-    assert reach["gwp100"]["linked_characterised"] == 81 and reach["gwp100"]["lost"] == 4
-    assert round(reach["gwp100"]["share"], 3) == 0.953
+    assert (reach["gwp100"]["linked_characterised"], reach["gwp100"]["lost"]) == (82, 0)
+    # CED: natural gas given in kg and coal given in MJ need a density or heating value to link.
+    assert (reach["ced_nonrenewable"]["linked_characterised"], reach["ced_nonrenewable"]["lost"]) == (8, 6)
+    assert {r["indicator"] for r in report["indicators"] if r["lost"]} == {
+        "ced_nonrenewable", "adp_fossil", "water_use", "photochemical_ozone"}
     # The database holds what the report says.
     assert len(bd.Database("uslci")) == 766 + 778
-    assert len(bd.Database("uslci biosphere")) == 1153
+    assert len(bd.Database("uslci biosphere")) == 1084
     assert sum(len(a.exchanges()) for a in bd.Database("uslci")) == report["exchanges"]
 
 

@@ -10,15 +10,27 @@ Tiers, first hit wins (the tier is recorded for the report):
                  sub-compartments dropped; units through bw2io's unit normalisation;
 3. ``name-top``  the same name in the top compartment's unspecified flow when the exact
                  sub-compartment has no such flow (e.g. ``water/ground-, long-term``); resources
-                 with no sub-compartment try ``in ground`` (ecoinvent 3 has no unspecified resources);
+                 with no sub-compartment try ``in ground`` (ecoinvent 3 has no unspecified
+                 resources), then the one resource sub-compartment that has the name (``Peat`` is
+                 only ``biotic``); a flow with no compartment at all takes the name's top
+                 compartment when every biosphere3 flow of that name shares it;
 4. ``cas``       CAS number + compartment (exact, then top compartment) when the name fails.
 
 Renames tried after the name itself: ecoinvent 2→3 (bw2io), ecoinvent 3.x→3.9 (randonneur_data)
 and a few synonyms for unqualified US/NETL names (``Carbon dioxide``, ``Methane`` and
-``Carbon monoxide`` are taken as fossil — an assumption, listed in ``_SYNONYMS``).
+``Carbon monoxide`` are taken as fossil — an assumption, listed in ``_SYNONYMS``). Resource names
+are also tried without a unit suffix (``/kg``, ``/m3``) and without a heating value
+(``Coal, bituminous, 24.8 MJ per kg`` → ``Coal, bituminous``), then through ``_RESOURCE_SYNONYMS``
+(coal ranks → ecoinvent's ``Coal, hard, unspecified`` / ``Coal, brown``; bare ``Water`` →
+``Water, unspecified natural origin``). The heating value in a source's name is not carried
+over: the LCIA method's own factor for the linked flow applies (e.g. CED counts hard coal at
+19.1 MJ/kg whatever the source's name says).
 
 A match needs the same unit, or a unit of the same kind with a known factor (g → kg, kWh → MJ,
-l → m³ …); the factor is applied to the exchange amount. Everything else stays unlinked.
+l → m³ …); the factor is applied to the exchange amount. Two conversions across kinds are made
+for named flows only: water, kg → m³ at 1,000 kg per m³; natural gas, m³ → standard m³ at 1
+(source volumes of gas extracted are taken to be at standard conditions — an assumption).
+Everything else stays unlinked.
 """
 from __future__ import annotations
 
@@ -100,6 +112,27 @@ _SYNONYMS = {
     "carbon monoxide": "carbon monoxide, fossil",
     "nitrogen oxide": "nitrogen oxides",
     "sulfur oxides": "sulfur oxides",
+}
+
+# Resource names in US/NETL data → ecoinvent 3.9 names (after heating value and suffix removal).
+_RESOURCE_SYNONYMS = {
+    "coal, bituminous": "coal, hard, unspecified",
+    "coal, unprocessed bituminous": "coal, hard, unspecified",
+    "coal, metallurgical": "coal, hard, unspecified",
+    "coal, hard": "coal, hard, unspecified",
+    "coal": "coal, hard, unspecified",
+    "coal, lignite": "coal, brown",
+    "water": "water, unspecified natural origin",
+    "water, fresh": "water, unspecified natural origin",
+    "carbon dioxide": "carbon dioxide, in air",  # as a resource: uptake from air
+}
+_HEATING_VALUE = re.compile(r",?\s*\d+(?:\.\d+)?\s*[mg]j\s*(?:per|/)\s*kg\b")
+_UNIT_SUFFIX = re.compile(r"\s*/\s*(?:kg|m3)$")
+# Cross-kind conversions tied to a substance: (name prefix, source unit, biosphere3 unit) → factor.
+_SUBSTANCE_FACTORS = {
+    ("water", "kilogram", "cubic meter"): 1e-3,  # 1,000 kg per m³
+    ("gas, natural", "cubic meter", "standard cubic meter"): 1.0,  # source m³ taken as standard m³
+    ("gas, mine", "cubic meter", "standard cubic meter"): 1.0,
 }
 
 _EI3_STEPS = ("3.01-biosphere-ecoinvent-3.1", "3.3-biosphere-ecoinvent-3.4", "3.4-biosphere-ecoinvent-3.5",
@@ -197,9 +230,15 @@ class BiosphereLinker:
         self.by_code = {f["code"]: f for f in flows}
         self.by_name: dict[tuple, list[dict]] = {}
         self.by_cas: dict[tuple, list[dict]] = {}
+        self.tops: dict[str, set[str]] = {}  # name → top compartments holding it
+        self.resource_cats: dict[str, set[tuple]] = {}  # name → resource categories holding it
         for f in flows:
             cats = tuple(f["categories"])
-            self.by_name.setdefault((norm_name(f["name"]), cats), []).append(f)
+            n = norm_name(f["name"])
+            self.by_name.setdefault((n, cats), []).append(f)
+            self.tops.setdefault(n, set()).add(cats[0])
+            if is_resource(cats):
+                self.resource_cats.setdefault(n, set()).add(cats)
             cas = norm_cas(f.get("CAS number"))
             if cas:
                 self.by_cas.setdefault((cas, cats), []).append(f)
@@ -213,17 +252,55 @@ class BiosphereLinker:
                     for f in bd.Database(BIOSPHERE_DB)])
 
     @staticmethod
-    def _factor(unit: str, target: str) -> float | None:
-        if unit == target or not unit:
+    def _factor(unit: str, target: dict) -> float | None:
+        if unit == target["unit"] or not unit:
             return 1.0
-        return _FACTORS.get((unit, target))
+        factor = _FACTORS.get((unit, target["unit"]))
+        if factor is None:
+            name = norm_name(target["name"])
+            factor = next((v for (prefix, a, b), v in _SUBSTANCE_FACTORS.items()
+                           if (a, b) == (unit, target["unit"]) and name.startswith(prefix)), None)
+        return factor
 
     def _pick(self, candidates: list[dict], unit: str) -> tuple[dict, float] | None:
         for f in candidates:
-            factor = self._factor(unit, f["unit"])
+            factor = self._factor(unit, f)
             if factor is not None:
                 return f, factor
         return None
+
+    @staticmethod
+    def _names(n: str, resource: bool) -> tuple[list[str], str | None]:
+        """Name variants to try, in order, and the medium an ``…, in ground`` suffix names."""
+        names, medium = [n], None
+        if resource:
+            base = _HEATING_VALUE.sub("", _UNIT_SUFFIX.sub("", n)).strip(" ,")
+            names.append(base)
+            m = re.match(r"^(.*?),? in (ground|air|water)$", base)
+            if m:
+                names.append(m.group(1))
+                medium = f"in {m.group(2)}"
+        renames = _renames()
+        out: list[str] = []
+        for nm in names:
+            for x in (nm, renames.get(nm)):
+                for y in (x, _RESOURCE_SYNONYMS.get(x) if resource else None):
+                    if y and y not in out:
+                        out.append(y)
+        return out, medium
+
+    def _fallback(self, cats: tuple[str, ...], names: list[str]) -> list[tuple[str, ...]]:
+        """Categories to try when the exact compartment has none of the names (tier name-top)."""
+        if is_resource(cats):
+            out = [("natural resource", "in ground")] if len(cats) == 1 else []
+            for nm in names:  # a name held by one resource sub-compartment only (Peat: biotic)
+                held = self.resource_cats.get(nm, set())
+                if len(held) == 1:
+                    out.extend(held)
+            return out
+        if not cats:  # no compartment: the name's top compartment when it has only one
+            return [(next(iter(self.tops[nm])),) for nm in names if len(self.tops.get(nm, ())) == 1]
+        return [cats[:1]] if len(cats) > 1 else []
 
     def link(self, code: str | None, name: str, categories, unit: str | None, cas: str | None = None) -> Link:
         unit = norm_unit(unit)
@@ -233,30 +310,14 @@ class BiosphereLinker:
             if hit:
                 return Link(hit[0]["code"], "uuid", hit[1])
         cats = norm_categories(categories)
-        n = norm_name(name)
-        names = [n] + ([_renames()[n]] if n in _renames() else [])
-        exact = [cats]
-        if is_resource(cats):
-            # ecoinvent 3 moved "…, in ground" from resource names into the sub-compartment.
-            m = re.match(r"^(.*?),? in (ground|air|water)$", n)
-            if m:
-                names.append(m.group(1))
-                names.extend([_renames()[m.group(1)]] if m.group(1) in _renames() else [])
-                if len(cats) == 1:
-                    exact.append(("natural resource", f"in {m.group(2)}"))
-        for c in exact:
-            for nm in names:
-                hit = self._pick(self.by_name.get((nm, c), []), unit)
-                if hit:
-                    return Link(hit[0]["code"], "name", hit[1])
-        fallback = [cats[:1]] if len(cats) > 1 else []
-        if is_resource(cats) and len(cats) == 1:
-            fallback = [("natural resource", "in ground")]  # ecoinvent 3 has no unspecified resources
-        for c in fallback:
-            for nm in names:
-                hit = self._pick(self.by_name.get((nm, c), []), unit)
-                if hit:
-                    return Link(hit[0]["code"], "name-top", hit[1])
+        names, medium = self._names(norm_name(name), is_resource(cats))
+        exact = [cats] + ([("natural resource", medium)] if medium and len(cats) == 1 else [])
+        for tier, cat_list in (("name", exact), ("name-top", self._fallback(cats, names))):
+            for c in cat_list:
+                for nm in names:
+                    hit = self._pick(self.by_name.get((nm, c), []), unit)
+                    if hit:
+                        return Link(hit[0]["code"], tier, hit[1])
         c = norm_cas(cas)
         if c:
             for key in ((c, cats), (c, cats[:1])):

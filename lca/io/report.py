@@ -2,8 +2,9 @@
 
 Characterisation reachable, per indicator of the default set: of the imported elementary flows
 that the indicator's LCIA method characterises — linked flows with a factor, plus unlinked flows
-whose (normalised) name is a characterised biosphere3 name in any compartment — the share that
-is linked. 100 % means no characterised substance was lost to an unlinked flow.
+whose name (or one of the name variants the linker tries) the method characterises in the same
+top compartment (any compartment when the flow has none) — the share that is linked. 100 %
+means no characterised substance was lost to an unlinked flow.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lca.io.linking import FlowStats, TIERS, _renames, norm_name
+from lca.io.linking import BiosphereLinker, FlowStats, TIERS, is_resource, norm_categories, norm_name
 
 
 @dataclass
@@ -93,19 +94,24 @@ def indicator_reach(stats: FlowStats, indicators) -> list[dict]:
     import bw2data as bd
 
     nodes = list(bd.Database("biosphere3"))
-    flows = {f["code"]: f["name"] for f in nodes}
+    flows = {f["code"]: (norm_name(f["name"]), f["categories"][0]) for f in nodes}
     code_of = {f.id: f["code"] for f in nodes}
+    unlinked = []
+    for f in stats.unlinked:
+        cats = norm_categories(f["categories"])
+        names, _ = BiosphereLinker._names(norm_name(f["name"]), is_resource(cats))
+        unlinked.append((f, names, cats[0] if cats else None))
     out = []
-    renames = _renames()
     for ind in indicators:
         if not getattr(ind, "method", None) or ind.method not in bd.methods:
             continue  # inventory / BOM indicators have no LCIA method to reach
         cfs = {key[1] if isinstance(key, (tuple, list)) else code_of.get(key): cf
                for key, cf in bd.Method(ind.method).load() if cf}
-        names = {norm_name(flows[c]) for c in cfs if c in flows}
+        characterised = {flows[c] for c in cfs if c in flows}
+        any_top = {n for n, _ in characterised}
         linked = len(stats.linked_codes & set(cfs))
-        lost = [f for f in stats.unlinked
-                if norm_name(f["name"]) in names or renames.get(norm_name(f["name"])) in names]
+        lost = [f for f, names, top in unlinked
+                if any((n, top) in characterised if top else n in any_top for n in names)]
         share = linked / (linked + len(lost)) if linked + len(lost) else 1.0
         out.append(asdict(IndicatorReach(ind.id, list(ind.method), linked, len(lost), share,
                                          [f"{f['name']} {f['categories']}" for f in lost])))
