@@ -20,7 +20,7 @@ from rich.table import Table
 
 from lca import __version__, project
 from lca.errors import DataError, InputError
-from lca.io.cli import import_command
+from lca.io.cli import export_command, import_command
 from lca.report.cli import report_catalogue_command, report_command
 from lca.methods import DEFAULT_SET, indicator_sets
 
@@ -403,6 +403,7 @@ def datasheet(
 
 
 app.command("import")(import_command)
+app.command("export")(export_command)
 app.command("report")(report_command)
 app.command("report-catalogue")(report_catalogue_command)
 

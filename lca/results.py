@@ -70,7 +70,7 @@ def long_table(ds: xr.Dataset) -> pd.DataFrame:
     return df.drop(columns=["score", "total"]).sort_values(["product", "indicator", "stage"], kind="stable")
 
 
-def _atomic_write(path: Path, writer) -> None:
+def atomic_write(path: Path, writer) -> None:
     """Write through a temporary file in the same folder so a failure never leaves a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
@@ -105,7 +105,7 @@ def export(ds: xr.Dataset, path: str | Path) -> Path:
     path = check_export_path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        _atomic_write(path, lambda p: long_table(ds).to_csv(p, index=False, encoding="utf-8"))
+        atomic_write(path, lambda p: long_table(ds).to_csv(p, index=False, encoding="utf-8"))
     elif suffix == ".xlsx":
         def write_xlsx(p: Path) -> None:
             with pd.ExcelWriter(p, engine="openpyxl") as xl:
@@ -117,7 +117,7 @@ def export(ds: xr.Dataset, path: str | Path) -> Path:
                     top.to_excel(xl, sheet_name="contributions", index=False)
                 pd.DataFrame(sorted(ds.attrs.items()), columns=["key", "value"]).to_excel(
                     xl, sheet_name="metadata", index=False)
-        _atomic_write(path, write_xlsx)
+        atomic_write(path, write_xlsx)
     else:
-        _atomic_write(path, lambda p: ds.to_netcdf(p))
+        atomic_write(path, lambda p: ds.to_netcdf(p))
     return path

@@ -25,7 +25,7 @@ from lca.catalogue import Lines, read_catalogue
 from lca.errors import InputError
 from lca.inventory.product import STAGES
 from lca.methods import DEFAULT_SET, IndicatorSet
-from lca.results import _atomic_write, check_export_path, export, scores_dataset
+from lca.results import atomic_write, check_export_path, export, scores_dataset
 from lca.specs import Spec
 
 IN_MEMORY_LIMIT = 200_000  # products; larger runs must stream to Parquet
@@ -164,7 +164,7 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
     report(done, n)
 
     def write(i: int, table: pa.Table) -> None:
-        _atomic_write(parts / f"chunk-{i:06d}.parquet", lambda p: pq.write_table(table, p))
+        atomic_write(parts / f"chunk-{i:06d}.parquet", lambda p: pq.write_table(table, p))
 
     if workers > 1 or scheduler:
         _run_dask(todo, lines, eng, batch_spec, workers, scheduler, write, lambda k: report(k, n), done)
@@ -231,6 +231,6 @@ def _merge(parts: Path, n_chunks: int, out: Path, indicators: IndicatorSet,
             if w is not None:
                 w.close()
 
-    _atomic_write(out, writer)
+    atomic_write(out, writer)
     return (np.concatenate(totals) if totals else np.zeros((0, len(names))),
             {c: np.concatenate(v) for c, v in verdicts.items()})

@@ -1,11 +1,14 @@
-"""Excel round trip: a USLCI product system (root + its supply chain) exported with bw2io's
-`write_lci_excel` and imported back with `lca import --format excel` scores the same."""
+"""Excel round trips: a USLCI product system (root + its supply chain) exported with bw2io's
+`write_lci_excel`, and a shipped product exported with `lca export`, imported back with
+`lca import --format excel` score the same."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from lca.cli import app
+
+from conftest import REPO
 from lca.methods import get_set
 
 ROOT = "Electricity, at eGrid, SRVC, 2010"
@@ -59,3 +62,60 @@ def test_excel_round_trip(import_home, runner, tmp_path):
             scores.append(lca.score)
         assert np.isclose(scores[0], scores[1], rtol=1e-9, atol=0), (ind.id, scores)
     assert scores[0] != 0 or ind.id == "ced_nonrenewable"
+
+
+def test_import_keeps_links_inside_the_new_database(import_home):
+    """The file's own database name is replaced: nothing links back to the exported database."""
+    from lca import project
+
+    bd = project.brightway(import_home, project.read_state(import_home).project)
+    for act in bd.Database("ps-back"):
+        assert {e.input["database"] for e in act.technosphere()} <= {"ps-back"}
+
+
+RAC = REPO / "inventories" / "examples" / "room_air_conditioner" / "product.yaml"
+
+
+def test_export_product_system_round_trip(import_home, runner, tmp_path):
+    """`lca export` → `lca import --format excel`: the same exchanges (to 1e-15) and the same
+    stage scores as `lca evaluate` (to float32 storage, 1e-6), with no database left behind."""
+    import bw2calc as bc
+
+    from lca import api, project
+    from lca.inventory.product import STAGES
+    from lca.io.export import STAGE_NAMES, product_system
+
+    bd = project.brightway(import_home, project.read_state(import_home).project)
+    before = set(bd.databases)
+    out = tmp_path / "rac.xlsx"
+    result = runner.invoke(app, ["export", str(RAC), "--out", str(out), "--home", str(import_home)])
+    assert result.exit_code == 0, result.output
+    assert set(bd.databases) == before, "the temporary export database was left in the project"
+    result = runner.invoke(app, ["import", str(out), "--format", "excel", "--name", "rac-back",
+                                 "--home", str(import_home)])
+    assert result.exit_code == 0, result.output
+
+    records, root_code, n_bg = product_system(RAC, "x", import_home)
+    back = {a["name"]: a for a in bd.Database("rac-back")}
+    assert len(back) == len(records) and n_bg == len(records) - 1 - sum(" | " in c for _, c in records)
+    for rec in records.values():
+        act = back[rec["name"]]
+        # bw2io's writer prints amounts with repr-like rounding (3.3000000000000003 → 3.3)
+        assert sorted(e["amount"] for e in act.exchanges()) == pytest.approx(
+            sorted(e["amount"] for e in rec["exchanges"]), rel=1e-15)
+
+    ds, (inv,) = api.evaluate([RAC], home=import_home)
+    root = back[inv.name]
+    for ind in [i for i in get_set().indicators if i.id in ("gwp100", "ced_nonrenewable", "acidification")]:
+        want = ds["score"].sel(product=inv.product_id, indicator=ind.id)
+        lca = bc.LCA({root: 1}, method=ind.method)
+        lca.lci()
+        lca.lcia()
+        assert lca.score == pytest.approx(float(want.sum("stage")), rel=1e-6), ind.id
+        for stage in STAGES:
+            name = f"{inv.name} — {STAGE_NAMES[stage]}"
+            if name in back:
+                lca.lcia({back[name].id: 1})
+                assert lca.score == pytest.approx(float(want.sel(stage=stage)), rel=1e-6, abs=1e-9), (ind.id, stage)
+            else:
+                assert float(want.sel(stage=stage)) == 0.0

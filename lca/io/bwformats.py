@@ -7,6 +7,8 @@ memory; nothing is written here. What bw2io leaves unlinked is handled by `lca.i
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from lca.errors import InputError
@@ -14,6 +16,9 @@ from lca.project import quiet
 from lca.io.jsonld import CUTOFF_PREFIX, TechStats
 
 ECOSPOLD_NS = {"ecospold1": "http://www.EcoInvent.org/EcoSpold01", "ecospold2": "http://www.EcoInvent.org/EcoSpold02"}
+# bw2io strategies that silently delete technosphere inputs with no provider in the source; we
+# keep those inputs and give them zero-burden cut-off nodes instead (reported as cut off).
+_DROPS_UNPROVIDED = {"delete_exchanges_missing_activity", "delete_ghost_exchanges"}
 
 
 def _xml_files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -42,21 +47,111 @@ def check_ecospold(path: Path, fmt: str) -> list[Path]:
     return files
 
 
-def _importer(path: Path, fmt: str, db_name: str):
+def check_simapro(path: Path) -> None:
+    """The file starts like a SimaPro CSV export: '{SimaPro 9.5.0.2}' (before bw2io sees it)."""
+    if not path.is_file():
+        raise InputError("SimaPro CSV import reads one exported .csv file, not a folder", file=path)
+    with path.open(encoding="latin-1", newline="") as f:
+        first = f.readline().strip()
+    if not (first.startswith("{SimaPro") or "CSV separator" in first):
+        raise InputError(f"not a SimaPro CSV export: line 1 is {first[:60]!r}", file=path, row=1,
+                         hint="SimaPro CSV exports start with a '{SimaPro …}' line")
+
+
+def _es2_extractor():
+    """bw2io's EcoSpold 2 extractor, plus each elementary exchange's compartment as `categories`.
+
+    bw2io reads only the flow UUID of an elementary exchange (enough for ecoinvent's own data);
+    without the compartment a flow whose UUID is not in biosphere3 cannot be linked by name.
+    """
+    from bw2io.extractors import Ecospold2DataExtractor
+
+    class Extractor(Ecospold2DataExtractor):
+        @classmethod
+        def extract_exchange(cls, exc):
+            data = super().extract_exchange(exc)
+            comp = getattr(exc, "compartment", None) if data["type"] == "biosphere" else None
+            if comp is not None:
+                parts = [getattr(comp, tag, None) for tag in ("compartment", "subcompartment")]
+                data["categories"] = tuple(str(p.text).strip() for p in parts if p is not None and p.text)
+            return data
+
+    return Extractor
+
+
+def _check_es2_reference(data: list[dict], path: Path) -> None:
+    for ds in data:
+        products = [e for e in ds.get("exchanges", []) if e.get("type") == "production" and e.get("amount")]
+        if len(products) != 1:
+            raise InputError(f"dataset '{ds.get('name')}' has {len(products)} reference products with a "
+                             "non-zero amount, needs exactly one",
+                             file=path if path.is_file() else path / ds.get("filename", ""),
+                             hint="one <intermediateExchange> with <outputGroup>0</outputGroup>")
+
+
+def _migrate_in_memory(db: list[dict], data: dict, exchanges: bool) -> list[dict]:
+    """bw2io's `migrate_datasets` / `migrate_exchanges` with the migration data passed in."""
+    from bw2io.utils import activity_hash, rescale_exchange
+
+    fields = data["fields"]
+    mapping = {activity_hash(dict(zip(fields, key)), fields=fields): new for key, new in data["data"]}
+    for ds in db:
+        for obj in ds.get("exchanges", []) if exchanges else [ds]:
+            new = mapping.get(activity_hash(obj, fields=fields))
+            for field, value in (new or {}).items():
+                if field != "multiplier":
+                    obj[field] = value
+                elif exchanges:
+                    rescale_exchange(obj, value)
+    return db
+
+
+def _offline_migration(strategy):
+    """A bw2io migration strategy that reads its data from bw2io instead of the project.
+
+    bw2io's `migrate_*` strategies need the migration installed in the Brightway project
+    (`bw2setup()`), which the offline project does not do; importing must not write to it either.
+    """
+    import functools
+
+    from bw2io.data import get_simapro_water_migration_data
+    from bw2io.units import get_default_units_migration_data
+
+    getters = {"default-units": get_default_units_migration_data, "simapro-water": get_simapro_water_migration_data}
+    func = getattr(strategy, "func", None)
+    name = getattr(strategy, "keywords", {}).get("migration")
+    if getattr(func, "__name__", "") not in ("migrate_datasets", "migrate_exchanges") or name not in getters:
+        return strategy
+    return functools.partial(_migrate_in_memory, data=getters[name](),
+                             exchanges=func.__name__ == "migrate_exchanges")
+
+
+def _importer(path: Path, fmt: str, db_name: str, tmp: Path):
     import bw2io
 
     if fmt == "ecospold1":
         check_ecospold(path, fmt)
         return bw2io.SingleOutputEcospold1Importer(str(path), db_name, use_mp=False)
     if fmt == "ecospold2":
-        check_ecospold(path, fmt)
-        return bw2io.SingleOutputEcospold2Importer(str(path), db_name, use_mp=False)
-    if fmt == "simapro-csv":
-        return bw2io.SimaProCSVImporter(str(path), db_name)
-    if fmt == "excel":
-        imp = bw2io.ExcelImporter(str(path))
-        imp.db_name = db_name
+        files = check_ecospold(path, fmt)
+        folder = path
+        if path.is_file():  # bw2io reads folders only
+            folder = tmp
+            shutil.copy(path, folder / (path.stem + ".spold"))
+        elif not any(f.parent == path and f.suffix.lower() == ".spold" for f in files):
+            raise InputError("no .spold files directly in this folder", file=path,
+                             hint="give the folder that holds the .spold files (e.g. 'datasets')")
+        imp = bw2io.SingleOutputEcospold2Importer(str(folder), db_name, use_mp=False, extractor=_es2_extractor())
+        _check_es2_reference(imp.data, path)
+        imp.strategies = [s for s in imp.strategies if getattr(s, "__name__", "") not in _DROPS_UNPROVIDED]
         return imp
+    if fmt == "simapro-csv":
+        check_simapro(path)
+        imp = bw2io.SimaProCSVImporter(str(path), db_name)
+        imp.strategies = [_offline_migration(s) for s in imp.strategies]
+        return imp
+    if fmt == "excel":
+        return bw2io.ExcelImporter(str(path))  # keeps the file's database name; renamed in read()
     raise InputError(f"unknown format '{fmt}'")
 
 
@@ -65,8 +160,8 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
     if not path.exists():
         raise InputError("file not found", file=path)
     try:
-        with quiet():
-            imp = _importer(path, fmt, db_name)
+        with quiet(), tempfile.TemporaryDirectory() as tmp:
+            imp = _importer(path, fmt, db_name, Path(tmp))
             imp.apply_strategies()
             if fmt == "excel":
                 # bw2io's Excel export writes exchanges without 'reference product', so its default
@@ -80,7 +175,7 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
     data = [dict(ds) for ds in imp.data]
     if not data:
         raise InputError(f"no datasets found when reading as {fmt}", file=path, hint="check --format")
-    old = getattr(imp, "db_name", db_name)
+    old = getattr(imp, "db_name", None) or db_name  # the source's own database name
     stats = TechStats()
     cutoffs: dict[str, dict] = {}
     records = []
@@ -115,8 +210,10 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
                         "exchanges": [{"input": (db_name, code), "amount": 1.0, "type": "production"}]})
                     exc["input"] = (db_name, code)
                     stats.cut_off += 1
-            elif kind == "biosphere" and exc.get("input") and exc["input"][0] != "biosphere3":
-                exc["input"] = None  # linked by bw2io to something other than biosphere3: relink ourselves
+            elif kind == "biosphere" and exc.get("input"):
+                # Linked by bw2io: relink with lca.io.linking, which links at least what bw2io does
+                # (same UUID / name keys) and counts every flow by tier for the report.
+                exc["input"] = None
             excs.append(exc)
         if not has_production:
             excs.insert(0, {"input": (db_name, ds["code"]), "amount": 1.0, "type": "production"})

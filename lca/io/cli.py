@@ -36,3 +36,19 @@ def import_command(
         for line in result.lines():
             out.print(line, highlight=False, markup=False)
         out.print(f"linking report written to {result.report_file}", highlight=False, markup=False)
+
+
+def export_command(
+    product: Annotated[Path, typer.Argument(help="Product manifest (YAML).")],
+    out: Annotated[Path, typer.Option("--out", help="File to write (.xlsx for excel, .xml for ecospold1).")],
+    fmt: Annotated[str, typer.Option("--format", help="excel (bw2io's Excel LCI format) or ecospold1.")] = "excel",
+    home: Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $LCA_HOME or the user data dir).")] = None,
+):
+    """Export a product's system (foreground stages + every background process it uses) for other LCA tools."""
+    from lca.cli import _errors, out as console
+    from lca.io.export import export_product
+
+    with _errors():
+        s = export_product(product, out, fmt, home)
+    console.print(f"'{s.root}': {s.activities} activities ({s.background_processes} background) written to "
+                  f"{s.path} ({s.format})", highlight=False, markup=False)

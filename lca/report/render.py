@@ -12,7 +12,7 @@ from lca.report import charts
 from lca.report.catalogue import JOINT, CatalogueSummary
 from lca.report.i18n import STAGE_NAMES, STATUS_NAMES, labels
 from lca.report.model import ProductReport
-from lca.results import _atomic_write
+from lca.results import atomic_write
 
 REPORT_TYPES = (".html", ".htm")
 OPERATORS = {"<=": "≤", ">=": "≥"}
@@ -98,7 +98,7 @@ def render_catalogue(s: CatalogueSummary, lang: str = "zh") -> str:
 
 
 def write_html(html: str, path: Path) -> Path:
-    _atomic_write(path, lambda p: p.write_text(html, encoding="utf-8"))
+    atomic_write(path, lambda p: p.write_text(html, encoding="utf-8"))
     return path
 
 
@@ -106,5 +106,5 @@ def write_pdf(html: str, path: Path) -> Path:
     """PDF from the same HTML (WeasyPrint draws the inline SVG charts; no scripts are needed)."""
     from weasyprint import HTML
 
-    _atomic_write(path, lambda p: HTML(string=html).write_pdf(p))
+    atomic_write(path, lambda p: HTML(string=html).write_pdf(p))
     return path

@@ -1,0 +1,157 @@
+"""`lca export`: one product as a self-contained product system in bw2io's Excel or EcoSpold 1.
+
+The system holds the product (a root activity), one activity per life-cycle stage with the
+product's foreground rows (technosphere inputs and direct elementary flows), and every background
+or imported process the product reaches, copied with its exchanges. Other tools (openLCA, SimaPro,
+Brightway) and `lca import` read it back; background exchanges keep their Brightway amounts, so a
+re-import scores the same as the original database does.
+
+bw2io's writers read a Brightway database, so the system is written to a temporary database of
+the project, exported, and the temporary database removed again (also on failure).
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from lca import api, linked, project
+from lca.errors import InputError
+from lca.inventory.product import STAGES, load_product
+from lca.results import atomic_write
+
+FORMATS = {"excel": ".xlsx", "ecospold1": ".xml"}
+STAGE_NAMES = {"raw_materials": "raw materials", "production": "production", "distribution": "distribution",
+               "use": "use", "end_of_life": "end of life"}
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    format: str
+    root: str  # name of the product's activity in the file
+    activities: int
+    background_processes: int
+
+
+def reachable(A: sparse.spmatrix, start: np.ndarray) -> np.ndarray:
+    """Indices of the processes `start` (boolean, per column) needs, directly or further upstream."""
+    pattern = (abs(A) > 0).astype(np.int8).tocsr()
+    seen = start.astype(bool).copy()
+    frontier = seen.copy()
+    while frontier.any():
+        nxt = (pattern @ frontier.astype(np.int8)) > 0
+        frontier = nxt & ~seen
+        seen |= nxt
+    return np.flatnonzero(seen)
+
+
+def _source_node(bd, proc: dict):
+    """The Brightway activity behind a matrix column (background or imported database)."""
+    db = proc.get("database", project.BACKGROUND_DB)
+    code = proc["code"].split(linked.SEPARATOR, 1)[1] if db != project.BACKGROUND_DB else proc["code"]
+    return bd.get_node(database=db, code=code)
+
+
+def product_system(path: str | Path, db_name: str, home: str | Path | None = None) -> tuple[dict, str, int]:
+    """Brightway records of the product system (keyed for `db_name`), the root's code, and how
+    many background/imported processes it holds."""
+    import bw2data as bd
+
+    product = load_product(path)
+    eng = api.engine(home, databases=linked.databases_in([path]))
+    inv = api.read_inventories([path], eng)[0]
+    procs, flows = eng.m.meta["processes"], eng.m.meta["flows"]
+    F = inv.stage_matrix("process", eng.n_processes, STAGES)
+    E = inv.stage_matrix("flow", eng.C.shape[1], STAGES)
+    used = reachable(eng.m.A, (F != 0).any(axis=1))
+
+    m = product.manifest
+    location = "GLO"
+    root_code = f"{inv.product_id}"
+    records: dict = {}
+    root_exchanges = [{"input": (db_name, root_code), "amount": 1.0, "type": "production"}]
+    for s, stage in enumerate(STAGES):
+        if not (F[:, s].any() or E[:, s].any()):
+            continue
+        code = f"{inv.product_id} | {stage}"
+        excs = [{"input": (db_name, code), "amount": 1.0, "type": "production"}]
+        excs += [{"input": (db_name, procs[i]["code"]), "amount": float(F[i, s]), "type": "technosphere"}
+                 for i in np.flatnonzero(F[:, s])]
+        excs += [{"input": (flows[i].get("database", project.BIOSPHERE_DB), flows[i]["code"]),
+                  "amount": float(E[i, s]), "type": "biosphere"} for i in np.flatnonzero(E[:, s])]
+        records[(db_name, code)] = {
+            "name": f"{inv.name} — {STAGE_NAMES[stage]}", "reference product": f"{inv.name}, {STAGE_NAMES[stage]}",
+            "unit": "unit", "location": location, "type": "process", "exchanges": excs,
+            "comment": f"Foreground rows of life-cycle stage '{stage}' for one {m.functional_unit}."}
+        root_exchanges.append({"input": (db_name, code), "amount": 1.0, "type": "technosphere"})
+    records[(db_name, root_code)] = {
+        "name": inv.name, "reference product": inv.name, "unit": "unit", "location": location,
+        "type": "process", "exchanges": root_exchanges,
+        "comment": (f"Product system exported by lca-ecodesign from {Path(path).name}: functional unit "
+                    f"{m.functional_unit}; category {m.category}; background data version {eng.m.version}."
+                    + (" Illustrative example data." if m.illustrative else ""))}
+    index = {(p.get("database", project.BACKGROUND_DB), p["code"]): p["code"] for p in procs}
+    for j in used:
+        node = _source_node(bd, procs[j])
+        excs = []
+        for e in node.exchanges():
+            inp = e.input.key
+            if e["type"] in ("production", "technosphere", "substitution"):
+                code = index.get(inp) or index[(inp[0], f"{inp[0]}{linked.SEPARATOR}{inp[1]}")]
+                inp = (db_name, code)
+            excs.append({"input": inp, "amount": float(e["amount"]), "type": e["type"]})
+        records[(db_name, procs[j]["code"])] = {
+            **{k: node.get(k) for k in ("name", "reference product", "unit", "location", "comment") if node.get(k)},
+            "type": "process", "exchanges": excs}
+    return records, root_code, len(used)
+
+
+def _free_name(bd, base: str) -> str:
+    name, k = base, 1
+    while name in bd.databases:
+        k += 1
+        name = f"{base} ({k})"
+    return name
+
+
+def export_product(path: str | Path, out: str | Path, fmt: str = "excel",
+                   home: str | Path | None = None) -> ExportSummary:
+    """Write the product system of the product at `path` to `out` (written whole or not at all)."""
+    out = Path(out)
+    if fmt not in FORMATS:
+        raise InputError(f"--format: unknown export format '{fmt}'", hint=f"choose one of {', '.join(FORMATS)}")
+    if out.suffix.lower() != FORMATS[fmt]:
+        raise InputError(f"a {fmt} export is written to a {FORMATS[fmt]} file", file=out)
+    state = project.ensure(home)
+    bd = project.brightway(project.home(home), state.project)
+    product = load_product(path)
+    db_name = _free_name(bd, f"{product.id} product system")
+    records, root_code, n_used = product_system(path, db_name, home)
+    try:
+        with project.quiet():
+            bd.Database(db_name).write(records)
+            atomic_write(out, lambda tmp: _write(bd, db_name, fmt, tmp))
+    finally:
+        with project.quiet():
+            if db_name in bd.databases:
+                del bd.databases[db_name]
+    return ExportSummary(out, fmt, records[(db_name, root_code)]["name"], len(records), n_used)
+
+
+def _write(bd, db_name: str, fmt: str, target: Path) -> None:
+    if fmt == "excel":
+        from bw2io.export.excel import write_lci_excel
+
+        with tempfile.TemporaryDirectory() as d:
+            Path(write_lci_excel(db_name, dirpath=d)).replace(target)
+        return
+    from bw2io.export.ecospold1 import Ecospold1Exporter
+
+    exporter = Ecospold1Exporter()
+    for act in bd.Database(db_name):
+        exporter.add_dataset(act)
+    exporter.write_to_file(target)
