@@ -272,15 +272,17 @@ def read(path: str | Path, db_name: str, allocation: str | None = None) -> tuple
             provider_of.setdefault(product["flow"].id, []).append(act)
 
     by_source = {}
+    ref_flow = {}  # activity code → its reference flow id (kept: `_ref` is popped while writing records)
     for a in acts:
         by_source.setdefault(a["source_process"], []).append(a)
+        ref_flow[a["code"]] = a["_ref"]["flow"].id
 
     cutoffs: dict[str, dict] = {}
 
     def provider(e: dict, consumer: dict) -> tuple[str, str] | None:
         fid = e["flow"].id
         if e["provider"] and e["provider"] in by_source:
-            cands = [a for a in by_source[e["provider"]] if a["_ref"]["flow"].id == fid]
+            cands = [a for a in by_source[e["provider"]] if ref_flow[a["code"]] == fid]
             if cands:
                 return cands[0]["code"], "default"
         cands = provider_of.get(fid, [])
@@ -320,8 +322,10 @@ def read(path: str | Path, db_name: str, allocation: str | None = None) -> tuple
                             "source_input": e["input"], "comment": e["description"] or ""})
                 continue
             waste = flow.type == "WASTE_FLOW"
-            if waste and e["input"]:
-                amount = -amount  # taking waste in (not as reference) = producing its treatment service
+            if waste and (e["input"] or e["avoided"]):
+                # taking waste in (not as reference) = producing its treatment service; an avoided
+                # waste (an output in the data model) avoids its treatment
+                amount = -amount
             elif not waste and e["avoided"]:
                 amount = -amount
             elif not waste and not e["input"]:
@@ -354,14 +358,22 @@ def read(path: str | Path, db_name: str, allocation: str | None = None) -> tuple
 
 
 def _allocation(proc: dict, method: str) -> dict | None:
-    """{product id: factor} (physical, economic) or {(product id, flow id): factor} (causal)."""
+    """{product id: factor} (physical, economic) or {(product id, flow id): factor} (causal).
+
+    olca-schema 2 names a causal factor's exchange by an ExchangeRef, whose only required field is
+    the exchange's ``internalId`` (openLCA also writes the flow): without a flow the factor is
+    keyed ``(product id, ("internalId", n))``.
+    """
     out = {}
     for f in proc.get("allocationFactors", []):
         if f.get("allocationType") != method:
             continue
         prod = (f.get("product") or {}).get("@id")
         if method == "CAUSAL_ALLOCATION":
-            flow = ((f.get("exchange") or {}).get("flow") or {}).get("@id")
+            exc = f.get("exchange") or {}
+            flow = (exc.get("flow") or {}).get("@id")
+            if flow is None and exc.get("internalId") is not None:
+                flow = ("internalId", exc["internalId"])
             out[(prod, flow)] = float(f.get("value", 0.0))
         elif prod:
             out[prod] = float(f.get("value", 0.0))
@@ -370,5 +382,9 @@ def _allocation(proc: dict, method: str) -> dict | None:
 
 def _share(factors: dict, method: str, product_id: str, e: dict) -> float:
     if method == "CAUSAL_ALLOCATION":
-        return factors.get((product_id, e["flow"].id), factors.get((None, e["flow"].id), 0.0))
+        fid = e["flow"].id
+        for key in ((product_id, fid), (product_id, ("internalId", e["internal"])), (None, fid)):
+            if key in factors:
+                return factors[key]
+        return 0.0
     return factors.get(product_id, 0.0)
