@@ -12,6 +12,7 @@ the project, exported, and the temporary database removed again (also on failure
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,6 +153,40 @@ def _write(bd, db_name: str, fmt: str, target: Path) -> None:
     from bw2io.export.ecospold1 import Ecospold1Exporter
 
     exporter = Ecospold1Exporter()
-    for act in bd.Database(db_name):
-        exporter.add_dataset(act)
+    nodes = [_ecospold1_node(act) for act in bd.Database(db_name)]
+    for node in nodes:
+        exporter.add_dataset(node)
+    # Two repairs to bw2io's writer: it prints amounts with 6 decimals (0.0123456789 → 0.012346),
+    # and gives dataEntryBy a 'number' where the EcoSpold 1 schema requires 'person'.
+    for dataset, node in zip(exporter.root.iter("dataset"), nodes):
+        for element, exc in zip(dataset.iter("exchange"), node["exchanges"]):
+            element.set("meanValue", repr(float(exc["amount"])))
+    for entry in exporter.root.iter("dataEntryBy"):
+        entry.attrib.pop("number", None)
+        entry.set("person", "1")
     exporter.write_to_file(target)
+
+
+def _ecospold1_node(act) -> dict:
+    """An activity in the extracted-dict form bw2io's EcoSpold 1 writer takes (exchanges named by
+    their input's name, unit, location or compartment, as EcoSpold 1 links them)."""
+    excs = []
+    for e in act.exchanges():
+        node = e.input
+        exc = {"name": node["name"], "unit": node["unit"], "amount": e["amount"], "type": e["type"],
+               "categories": []}
+        if e["type"] == "biosphere":
+            exc["categories"] = list(node["categories"])
+            if node.get("CAS number"):
+                exc["CAS number"] = node["CAS number"]
+        else:
+            exc["location"] = node.get("location") or "GLO"
+        excs.append(exc)
+    # bw2io's writer needs one source and one person (it numbers dataEntryBy from the last source).
+    return {"name": act["name"], "unit": act["unit"], "location": act.get("location") or "GLO",
+            "comments": {"generalComment": act.get("comment", "")}, "exchanges": excs,
+            "references": [{"identifier": 1, "authors": ["lca-ecodesign"], "year": str(date.today().year),
+                            "place_of_publication": "lca-ecodesign export",
+                            "title": act.get("comment") or act["name"]}],
+            "authors": {"people": [{"identifier": 1, "name": "lca-ecodesign export", "address": "not given",
+                                    "company": "lca", "country": "CN"}]}}  # schema: a listed ISO code

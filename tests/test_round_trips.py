@@ -1,6 +1,6 @@
-"""Excel round trips: a USLCI product system (root + its supply chain) exported with bw2io's
-`write_lci_excel`, and a shipped product exported with `lca export`, imported back with
-`lca import --format excel` score the same."""
+"""Round trips through other tools' formats: a USLCI product system (root + its supply chain)
+exported with bw2io's `write_lci_excel`, and a shipped product exported with `lca export` to
+bw2io Excel and EcoSpold 1, imported back with `lca import` score the same."""
 from __future__ import annotations
 
 import numpy as np
@@ -76,9 +76,10 @@ def test_import_keeps_links_inside_the_new_database(import_home):
 RAC = REPO / "inventories" / "examples" / "room_air_conditioner" / "product.yaml"
 
 
-def test_export_product_system_round_trip(import_home, runner, tmp_path):
-    """`lca export` → `lca import --format excel`: the same exchanges (to 1e-15) and the same
-    stage scores as `lca evaluate` (to float32 storage, 1e-6), with no database left behind."""
+@pytest.mark.parametrize("fmt,suffix", [("excel", ".xlsx"), ("ecospold1", ".xml")])
+def test_export_product_system_round_trip(import_home, runner, tmp_path, fmt, suffix):
+    """`lca export` → `lca import`: the same exchanges (to 1e-15) and the same stage scores as
+    `lca evaluate` (to float32 storage, 1e-6), with no database left behind."""
     import bw2calc as bc
 
     from lca import api, project
@@ -87,35 +88,52 @@ def test_export_product_system_round_trip(import_home, runner, tmp_path):
 
     bd = project.brightway(import_home, project.read_state(import_home).project)
     before = set(bd.databases)
-    out = tmp_path / "rac.xlsx"
-    result = runner.invoke(app, ["export", str(RAC), "--out", str(out), "--home", str(import_home)])
+    out = tmp_path / f"rac{suffix}"
+    result = runner.invoke(app, ["export", str(RAC), "--out", str(out), "--format", fmt, "--home", str(import_home)])
     assert result.exit_code == 0, result.output
     assert set(bd.databases) == before, "the temporary export database was left in the project"
-    result = runner.invoke(app, ["import", str(out), "--format", "excel", "--name", "rac-back",
-                                 "--home", str(import_home)])
+    name = f"rac-{fmt}"
+    result = runner.invoke(app, ["import", str(out), "--format", fmt, "--name", name, "--home", str(import_home)])
     assert result.exit_code == 0, result.output
 
     records, root_code, n_bg = product_system(RAC, "x", import_home)
-    back = {a["name"]: a for a in bd.Database("rac-back")}
+    back = {a["name"]: a for a in bd.Database(name)}
     assert len(back) == len(records) and n_bg == len(records) - 1 - sum(" | " in c for _, c in records)
     for rec in records.values():
         act = back[rec["name"]]
-        # bw2io's writer prints amounts with repr-like rounding (3.3000000000000003 → 3.3)
+        assert {e.input["database"] for e in act.technosphere()} <= {name}
+        # bw2io's Excel writer rounds like repr (3.3000000000000003 → 3.3)
         assert sorted(e["amount"] for e in act.exchanges()) == pytest.approx(
             sorted(e["amount"] for e in rec["exchanges"]), rel=1e-15)
 
     ds, (inv,) = api.evaluate([RAC], home=import_home)
     root = back[inv.name]
-    for ind in [i for i in get_set().indicators if i.id in ("gwp100", "ced_nonrenewable", "acidification")]:
+    for ind in [i for i in get_set().indicators if i.id in ("gwp100", "photochemical_ozone")]:
         want = ds["score"].sel(product=inv.product_id, indicator=ind.id)
+        assert float(want.sum("stage")) > 0
         lca = bc.LCA({root: 1}, method=ind.method)
         lca.lci()
         lca.lcia()
         assert lca.score == pytest.approx(float(want.sum("stage")), rel=1e-6), ind.id
         for stage in STAGES:
-            name = f"{inv.name} — {STAGE_NAMES[stage]}"
-            if name in back:
-                lca.lcia({back[name].id: 1})
+            stage_name = f"{inv.name} — {STAGE_NAMES[stage]}"
+            if stage_name in back:
+                lca.lcia({back[stage_name].id: 1})
                 assert lca.score == pytest.approx(float(want.sel(stage=stage)), rel=1e-6, abs=1e-9), (ind.id, stage)
             else:
                 assert float(want.sel(stage=stage)) == 0.0
+
+
+def test_export_bad_input_writes_nothing(import_home, runner, tmp_path):
+    """A wrong suffix or format is refused before anything is written; the project keeps its databases."""
+    from lca import project
+
+    bd = project.brightway(import_home, project.read_state(import_home).project)
+    before = set(bd.databases)
+    for fmt, out, words in (("excel", "rac.xml", "written to a .xlsx file"),
+                            ("simapro", "rac.csv", "unknown export format")):
+        result = runner.invoke(app, ["export", str(RAC), "--out", str(tmp_path / out), "--format", fmt,
+                                     "--home", str(import_home)])
+        assert result.exit_code == 2, result.output
+        assert words in " ".join(result.output.split())
+    assert list(tmp_path.iterdir()) == [] and set(bd.databases) == before
