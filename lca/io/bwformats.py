@@ -1,9 +1,12 @@
 """EcoSpold 1, EcoSpold 2, SimaPro CSV and Excel through bw2io's importers, in memory.
 
 bw2io extracts, applies its default strategies (unit normalisation, internal technosphere
-linking, biosphere linking by name/compartment/unit against biosphere3) and leaves the data in
-memory; nothing is written here. What bw2io leaves unlinked is handled by `lca.io.linking`
-(elementary flows) and by zero-burden cut-off nodes (technosphere inputs with no provider).
+linking, ...) and leaves the data in memory; nothing is written here. Elementary flows are all
+(re)linked by `lca.io.linking`, so the report counts each one by tier; technosphere inputs with
+no provider in the source get zero-burden cut-off nodes (bw2io's EcoSpold 2 strategies would
+delete them silently). Three bw2io gaps are filled here: EcoSpold 2 compartments (bw2io reads
+only flow UUIDs), single .spold files (bw2io reads folders) and the SimaPro migrations bw2io
+expects installed in the project (applied in memory instead).
 """
 from __future__ import annotations
 
@@ -54,7 +57,7 @@ def check_simapro(path: Path) -> None:
     with path.open(encoding="latin-1", newline="") as f:
         first = f.readline().strip()
     if not (first.startswith("{SimaPro") or "CSV separator" in first):
-        raise InputError(f"not a SimaPro CSV export: line 1 is {first[:60]!r}", file=path, row=1,
+        raise InputError(f"not a SimaPro CSV export: it starts with {first[:60]!r}", file=path, row=1,
                          hint="SimaPro CSV exports start with a '{SimaPro …}' line")
 
 
@@ -141,7 +144,8 @@ def _importer(path: Path, fmt: str, db_name: str, tmp: Path):
         elif not any(f.parent == path and f.suffix.lower() == ".spold" for f in files):
             raise InputError("no .spold files directly in this folder", file=path,
                              hint="give the folder that holds the .spold files (e.g. 'datasets')")
-        imp = bw2io.SingleOutputEcospold2Importer(str(folder), db_name, use_mp=False, extractor=_es2_extractor())
+        imp = bw2io.SingleOutputEcospold2Importer(str(folder), db_name, use_mp=False,
+                                                  extractor=_es2_extractor())
         _check_es2_reference(imp.data, path)
         imp.strategies = [s for s in imp.strategies if getattr(s, "__name__", "") not in _DROPS_UNPROVIDED]
         return imp
