@@ -16,7 +16,7 @@ from lca import units
 from lca.batch import stage_scores
 from lca.catalogue import Lines
 from lca.engine import Engine
-from lca.evaluate import _lcia_engine
+from lca.evaluate import spec_lcia_engine
 from lca.indicators import background_roles
 from lca.inventory.product import STAGES
 from lca.methods import registry
@@ -68,7 +68,7 @@ class BatchSpec:
 def compile_spec(spec: Spec, base: Engine) -> BatchSpec:
     """Turn a spec's indicator requirements into per-process vectors over the base background."""
     known = registry()
-    lcia = _lcia_engine(spec, base)
+    lcia = spec_lcia_engine(spec, base)
     lcia_row = {i.id: k for k, i in enumerate(lcia.indicators.indicators)} if lcia else {}
     roles = background_roles()
     codes = [p["code"] for p in base.m.meta["processes"]]

@@ -173,7 +173,7 @@ class _Context:
         return indicators.Measure(value, [indicators.Contribution(ind.id, d.document, "total", value)])
 
 
-def _lcia_engine(spec: Spec, base: Engine) -> Engine | None:
+def spec_lcia_engine(spec: Spec, base: Engine) -> Engine | None:
     """An engine over exactly the LCIA indicators the specification checks (None if it checks none)."""
     known = registry()
     wanted = list(dict.fromkeys(r.indicator for r in spec.indicator_requirements
@@ -198,7 +198,7 @@ def evaluate(paths: list[str | Path], spec: Spec, home: str | Path | None = None
     """Check every product (manifest path) against `spec`."""
     base = api.engine(home, progress=progress, databases=linked.databases_in(paths))
     invs = api.read_inventories(paths, base)
-    lcia = _lcia_engine(spec, base)
+    lcia = spec_lcia_engine(spec, base)
     known = registry()
     out = []
     for path, inv in zip(paths, invs):
