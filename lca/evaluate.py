@@ -54,6 +54,7 @@ class IndicatorVerdict:
     driving_stage: str | None = None
     drivers: list[dict] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
+    advice_zh: list[str] = field(default_factory=list)  # the same advice in Chinese, for zh reports
 
 
 @dataclass
@@ -98,21 +99,39 @@ def _basic(spec: Spec, manifest: Manifest) -> list[BasicVerdict]:
     return out
 
 
-def _advice(req: IndicatorRequirement, value: float, contribs: list[indicators.Contribution]) -> list[str]:
+_ADVICE = {
+    "en": {"shift": "{direction} the value by {gap} {unit} (from {value} to {threshold})",
+           "raise": "raise", "lower": "lower", "more_than": "more than ",
+           "reduce": "reduce '{label}' ({origin}; {stage}) by {strict}{share} %",
+           "too_small": "'{label}' ({origin}; {stage}) adds {part} {unit}, less than the excess {gap} {unit}: "
+                        "removing it alone would not meet the threshold"},
+    "zh": {"shift": "需{direction} {gap} {unit}（由 {value} 至 {threshold}）",
+           "raise": "提高", "lower": "降低", "more_than": "超过",
+           "reduce": "将“{label}”（{origin}；{stage}）减少{strict} {share} %",
+           "too_small": "“{label}”（{origin}；{stage}）仅贡献 {part} {unit}，小于超出量 {gap} {unit}：单独去除也无法达到基准值"},
+}
+
+
+def _advice(req: IndicatorRequirement, value: float, contribs: list[indicators.Contribution],
+            lang: str = "en") -> list[str]:
     """What change would meet the threshold: shrink one driving row, or move the value by the gap."""
+    from lca.report.i18n import STAGE_NAMES
+
+    t = _ADVICE[lang]
     gap = value - req.threshold
     if req.operator not in ("<=", "<") or not contribs:
-        direction = "raise" if gap < 0 else "lower"
-        return [f"{direction} the value by {abs(gap):.4g} {req.unit} (from {value:.4g} to {req.threshold:.4g})"]
+        return [t["shift"].format(direction=t["raise"] if gap < 0 else t["lower"], gap=f"{abs(gap):.4g}",
+                                  unit=req.unit, value=f"{value:.4g}", threshold=f"{req.threshold:.4g}")]
     out = []
     for c in contribs:
         share = gap / c.value * 100
-        strict = "more than " if req.operator == "<" else ""
+        stage = STAGE_NAMES[lang].get(c.stage, c.stage) if lang != "en" else c.stage
         if share <= 100:
-            out.append(f"reduce '{c.label}' ({c.origin}; {c.stage}) by {strict}{share:.1f} %")
+            out.append(t["reduce"].format(label=c.label, origin=c.origin, stage=stage, share=f"{share:.1f}",
+                                          strict=t["more_than"] if req.operator == "<" else ""))
         else:
-            out.append(f"'{c.label}' ({c.origin}; {c.stage}) adds {c.value:.4g} {req.unit}, less than the "
-                       f"excess {gap:.4g} {req.unit}: removing it alone would not meet the threshold")
+            out.append(t["too_small"].format(label=c.label, origin=c.origin, stage=stage, part=f"{c.value:.4g}",
+                                             unit=req.unit, gap=f"{gap:.4g}"))
     return out
 
 
@@ -135,6 +154,7 @@ def _verdict(req: IndicatorRequirement, ind: Indicator, measure: indicators.Meas
         top = [c for c in top if c.value > 0][:TOP_DRIVERS]
         v.drivers = [asdict(c) for c in top]
         v.advice = _advice(req, v.value, top)
+        v.advice_zh = _advice(req, v.value, top, "zh")
     return v
 
 

@@ -161,6 +161,9 @@ def test_chinese_report(home, runner, tmp_path):
     text = doc.text_content()
     assert "汽车内饰用聚烯烃热熔胶" in text and "生命周期评价" in text and "不符合" in text
     assert doc.get("lang") == "zh-CN"
+    advice = [li.text_content() for li in doc.xpath('//li[@class="advice"]')]
+    assert any("melt_tank_gas" in a and "减少 14.6 %" in a and "产品生产" in a for a in advice), advice
+    assert not any("reduce" in a or "production" in a for a in advice), advice
 
 
 @dataclass
