@@ -38,7 +38,7 @@ def test_report_figures(report, uslci_bd):
     assert t["waste_cut_off"] == 74 and t["unallocated_coproducts"] == 256
     flows = report["elementary_flows"]
     assert sum(flows.values()) == 2918  # every elementary flow the processes use
-    assert flows == {"uuid": 34, "name": 1728, "name-top": 72, "cas": 0, "unlinked": 1084}
+    assert flows == {"user": 0, "uuid": 34, "name": 1728, "name-top": 72, "cas": 0, "unlinked": 1084}
     assert round(report["exchange_link_rate"], 3) == 0.719
     reach = {r["indicator"]: r for r in report["indicators"]}
     assert (reach["gwp100"]["linked_characterised"], reach["gwp100"]["lost"]) == (82, 0)

@@ -92,3 +92,25 @@ def test_context_paths():
     assert norm_categories(["Elementary Flows", "NETL Coal Elementary Flows", "resource", "in ground"]) == (
         "natural resource", "in ground")
     assert norm_categories(["Elementary Flows"]) == ()
+
+
+def test_rescaling_keeps_uncertainty_around_the_amount():
+    """Unit factors and sign flips move the distribution with the amount (bw2data warns otherwise,
+    and Monte Carlo would sample around the old value)."""
+    import math
+
+    from lca.io.linking import _rescale
+
+    lognormal = {"amount": 2.0, "uncertainty type": 2, "loc": math.log(2.0), "scale": 0.3}
+    _rescale(lognormal, 1e-3)
+    assert lognormal["amount"] == pytest.approx(2e-3) and lognormal["loc"] == pytest.approx(math.log(2e-3))
+    assert lognormal["scale"] == 0.3
+    normal = {"amount": 5.0, "uncertainty type": 3, "loc": 5.0, "scale": 0.5}
+    _rescale(normal, -1.0)
+    assert (normal["amount"], normal["loc"], normal["scale"]) == (-5.0, -5.0, 0.5)
+    uniform = {"amount": 1.0, "uncertainty type": 4, "loc": 1.0, "minimum": 0.5, "maximum": 1.5}
+    _rescale(uniform, -2.0)
+    assert (uniform["amount"], uniform["minimum"], uniform["maximum"]) == (-2.0, -3.0, -1.0)
+    plain = {"amount": 3.0}
+    _rescale(plain, 1e-3)
+    assert plain == {"amount": 3e-3}

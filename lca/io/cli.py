@@ -19,6 +19,9 @@ def import_command(
                              "(default: each process's own default; none = all to the reference product).")] = None,
     report_file: Annotated[Optional[Path], typer.Option(
         "--report", help="Write the linking report here (JSON; default <home>/imports/<name>.json).")] = None,
+    flow_map: Annotated[Optional[Path], typer.Option(
+        "--flow-map", help="Your links for flows the automatic linking misses: the <report>.unlinked.csv an "
+                           "import writes, with biosphere3_code (and factor, source) filled in.")] = None,
     home: Annotated[Optional[Path], typer.Option("--home", help="Data folder (default: $LCA_HOME or the user data dir).")] = None,
 ):
     """Import a foreign LCI database (openLCA JSON-LD, EcoSpold 1/2, SimaPro CSV, Excel) and link its flows."""
@@ -32,10 +35,11 @@ def import_command(
                              hint="choose physical, economic or causal")
         with _setup_progress() as report:
             result = import_database(path, fmt, name, home=home, overwrite=overwrite, allocation=allocation,
-                                     report_path=report_file, progress=report)
+                                     report_path=report_file, flow_map=flow_map, progress=report)
         for line in result.lines():
             out.print(line, highlight=False, markup=False)
-        out.print(f"linking report written to {result.report_file}", highlight=False, markup=False)
+        out.print(f"linking report written to {result.report_file}; unlinked flows (fill in and pass back "
+                  f"with --flow-map) in {result.unlinked_file}", highlight=False, markup=False)
 
 
 def export_command(

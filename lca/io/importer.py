@@ -12,6 +12,8 @@ from pathlib import Path
 
 from lca import project
 from lca.errors import InputError
+from lca.results import atomic_write
+from lca.io import flowmap
 from lca.io.linking import BiosphereLinker, biosphere_name, link_records
 from lca.io.report import ImportReport, indicator_reach
 
@@ -65,8 +67,10 @@ def _validate(records: list[dict], own_bio: list[dict], name: str, bd) -> None:
 
 def import_database(path: str | Path, fmt: str, name: str, *, home: str | Path | None = None,
                     overwrite: bool = False, allocation: str | None = None,
-                    report_path: str | Path | None = None, progress=None) -> ImportReport:
-    """Import `path` as database `name`; returns the linking report (also written as JSON)."""
+                    report_path: str | Path | None = None, flow_map: str | Path | None = None,
+                    progress=None) -> ImportReport:
+    """Import `path` as database `name`; returns the linking report (also written as JSON, with
+    the unlinked flows as a CSV to fill in and pass back as `flow_map`)."""
     start = time.perf_counter()
     path = Path(path)
     if fmt not in FORMATS:
@@ -80,11 +84,13 @@ def import_database(path: str | Path, fmt: str, name: str, *, home: str | Path |
     if not overwrite and (name in bd.databases or bio_name in bd.databases):
         raise InputError(f"--name: database '{name}' already exists in the project",
                          hint="use --overwrite to replace it, or another --name")
+    linker = BiosphereLinker.from_project()
+    if flow_map is not None:
+        linker.user = flowmap.read(flow_map, linker)
     report = progress or (lambda _m, _f: None)
     report(f"reading {path.name}", 0.1)
     records, tech, info = read_source(path, fmt, name, allocation)
     report("linking elementary flows", 0.4)
-    linker = BiosphereLinker.from_project()
     own_bio, flow_stats = link_records(records, name, linker)
     _validate(records, own_bio, name, bd)
 
@@ -126,6 +132,9 @@ def import_database(path: str | Path, fmt: str, name: str, *, home: str | Path |
     out = Path(report_path) if report_path else project.home(home) / "imports" / f"{_safe(name)}.json"
     result.write(out)
     result.report_file = str(out)
+    result.unlinked_file = str(out.with_suffix(".unlinked.csv"))
+    atomic_write(Path(result.unlinked_file),
+                 lambda p: p.write_text(flowmap.template(flow_stats.unlinked), encoding="utf-8"))
     report("done", 1.0)
     return result
 

@@ -2,6 +2,7 @@
 
 Tiers, first hit wins (the tier is recorded for the report):
 
+0. ``user``      the user's own mapping (``lca import --flow-map``, see ``lca.io.flowmap``);
 1. ``uuid``      the source flow's UUID is a biosphere3 code;
 2. ``name``      normalised name + compartment + unit: names lower-cased with spaces collapsed
                  and ecoinvent 2 names renamed to ecoinvent 3 (bw2io's 2→3 table); compartments
@@ -42,7 +43,7 @@ from pathlib import Path
 
 from lca.project import BIOSPHERE_DB
 
-TIERS = ("uuid", "name", "name-top", "cas")
+TIERS = ("user", "uuid", "name", "name-top", "cas")
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -87,6 +88,13 @@ _FACTORS = {
 
 def norm_name(name: str) -> str:
     return re.sub(r"\s+", " ", str(name or "")).strip().lower()
+
+
+def user_key(name: str, categories, unit: str | None) -> tuple[str, str, str]:
+    """How a user mapping names a source flow: normalised name, the source's own compartment path
+    (``unspecified`` when it has none, as the unlinked-flow list shows it), normalised unit."""
+    path = "/".join(str(c).strip().lower() for c in (categories or ()) if str(c).strip())
+    return norm_name(name), path or "unspecified", norm_unit(unit)
 
 
 def norm_cas(cas: str | None) -> str | None:
@@ -226,7 +234,8 @@ class Link:
 class BiosphereLinker:
     """Index of biosphere3 by code, (name, categories), CAS; links foreign flows to it."""
 
-    def __init__(self, flows: list[dict]):
+    def __init__(self, flows: list[dict], user: dict[tuple, "Link"] | None = None):
+        self.user = user or {}  # user_key → Link (tier "user")
         self.by_code = {f["code"]: f for f in flows}
         self.by_name: dict[tuple, list[dict]] = {}
         self.by_cas: dict[tuple, list[dict]] = {}
@@ -303,6 +312,10 @@ class BiosphereLinker:
         return [cats[:1]] if len(cats) > 1 else []
 
     def link(self, code: str | None, name: str, categories, unit: str | None, cas: str | None = None) -> Link:
+        if self.user:
+            hit = self.user.get(user_key(name, categories, unit))
+            if hit:
+                return hit
         unit = norm_unit(unit)
         code = _ecoinvent3_replacements()[1].get(code, code)
         if code and code in self.by_code:
@@ -336,6 +349,21 @@ class FlowStats:
     exchanges: dict  # tier (or "unlinked") → exchanges
     unlinked: list  # [{name, categories, unit, exchanges}] of the flows left unlinked
     linked_codes: set  # biosphere3 codes used
+
+
+def _rescale(exc: dict, factor: float) -> None:
+    """Scale an exchange's amount and its uncertainty together (bw2io's rescale_exchange; bounds
+    re-ordered when the sign flips), so Monte Carlo samples stay around the static amount."""
+    from bw2io.utils import rescale_exchange
+
+    if factor == 1.0:
+        return
+    if "loc" not in exc and exc.get("uncertainty type", 0) in (0, 1):
+        exc["amount"] *= factor
+        return
+    rescale_exchange(exc, factor)
+    if factor < 0 and exc.get("minimum", 0) > exc.get("maximum", 0):
+        exc["minimum"], exc["maximum"] = exc["maximum"], exc["minimum"]
 
 
 def biosphere_name(db_name: str) -> str:
@@ -373,7 +401,7 @@ def link_records(records: list[dict], db_name: str, linker: BiosphereLinker) -> 
             if link.code is not None:
                 target = linker.by_code[link.code]
                 exc["input"] = (BIOSPHERE_DB, link.code)
-                exc["amount"] *= link.factor
+                _rescale(exc, link.factor)
                 exc["unit"] = target["unit"]
                 resource = is_resource(tuple(target["categories"]))
                 used.add(link.code)
@@ -390,7 +418,7 @@ def link_records(records: list[dict], db_name: str, linker: BiosphereLinker) -> 
                 exc["input"] = (bio_db, code)
             if "source_input" in exc:
                 if bool(exc.pop("source_input")) != resource:
-                    exc["amount"] = -exc["amount"]
+                    _rescale(exc, -1.0)
     unlinked = sorted(({"name": f["name"], "categories": list(f["categories"]), "unit": f["unit"],
                         "exchanges": f.pop("_n")} for f in own.values()), key=lambda f: -f["exchanges"])
     return list(own.values()), FlowStats(flows, exchanges, unlinked, used)

@@ -79,7 +79,8 @@ class ImportReport:
             f"waste linked {t['waste_linked']}, waste cut off {t['waste_cut_off']}; "
             f"unallocated co-products {t['unallocated_coproducts']}",
             f"  elementary flows {self.flows_linked + e['unlinked']}: linked {self.flows_linked} "
-            f"({self.flow_link_rate:.1%}; uuid {e['uuid']}, name {e['name']}, name-top {e['name-top']}, "
+            f"({self.flow_link_rate:.1%}; " + (f"your map {e['user']}, " if e["user"] else "")
+            + f"uuid {e['uuid']}, name {e['name']}, name-top {e['name-top']}, "
             f"cas {e['cas']}), unlinked {e['unlinked']} → '{self.biosphere_database}'",
             f"  elementary exchanges {sum(x.values())}: linked {self.exchange_link_rate:.1%}",
         ]
