@@ -32,6 +32,18 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+def brightway_of(h: Path):
+    """bw2data switched to the current build's project of home `h`."""
+    return project.brightway(h, project.read_state(h).project)
+
+
+def copy_of(home: Path, tmp_path_factory, label: str) -> Path:
+    """A private copy of the session's built home, for tests that write to the project."""
+    h = tmp_path_factory.mktemp(label) / "home"
+    shutil.copytree(home, h)
+    return h
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Content hash of every file below `folder` (to prove a command changed nothing)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -58,8 +70,7 @@ def import_home(home, tmp_path_factory) -> Path:
 
     from lca.cli import app
 
-    h = tmp_path_factory.mktemp("import-home") / "home"
-    shutil.copytree(home, h)
+    h = copy_of(home, tmp_path_factory, "import-home")
     start = time.perf_counter()
     result = CliRunner().invoke(app, ["import", str(USLCI), "--format", "jsonld", "--name", "uslci",
                                       "--home", str(h)])

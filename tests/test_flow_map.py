@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from typer.testing import CliRunner
 from lca.cli import app
 from lca.methods import get_set
 
-from conftest import snapshot
+from conftest import brightway_of, copy_of, snapshot
 
 SIMAPRO = Path(__file__).resolve().parent / "data" / "simapro" / "small.csv"
 TRACER = "Illustrative tracer compound X"
@@ -29,15 +28,7 @@ TRACER_PER_BRACKET = (0.9 + 1.1 * 1.2) * 0.0005
 
 @pytest.fixture(scope="module")
 def map_home(home, tmp_path_factory) -> Path:
-    h = tmp_path_factory.mktemp("flowmap") / "home"
-    shutil.copytree(home, h)
-    return h
-
-
-def _bd(h: Path):
-    from lca import project
-
-    return project.brightway(h, project.read_state(h).project)
+    return copy_of(home, tmp_path_factory, "flowmap")
 
 
 def _import(h: Path, name: str, *extra: str):
@@ -69,7 +60,7 @@ def filled_map(map_home, tmp_path_factory) -> Path:
     assert listed.exists() and "--flow-map" in result.output
     rows = list(csv.DictReader(listed.open(encoding="utf-8")))
     assert [r["name"] for r in rows] == [TRACER] and rows[0]["exchanges"] == "1"
-    rows[0].update(biosphere3_code=_methane_air(_bd(map_home)), factor="0.5",
+    rows[0].update(biosphere3_code=_methane_air(brightway_of(map_home)), factor="0.5",
                    source="illustrative: test mapping")
     out = tmp_path_factory.mktemp("maps") / "map.csv"
     with out.open("w", encoding="utf-8", newline="") as f:
@@ -85,7 +76,7 @@ def test_mapped_flow_links_and_scores(map_home, filled_map):
     report = json.loads((map_home / "imports" / "sp-mapped.json").read_text(encoding="utf-8"))
     assert report["elementary_flows"]["user"] == 1 and report["elementary_flows"]["unlinked"] == 0
     assert report["biosphere_database"] is None
-    bd = _bd(map_home)
+    bd = brightway_of(map_home)
     assert "sp-mapped biosphere" not in bd.databases
     cf = {k[1] if isinstance(k, (tuple, list)) else bd.get_node(id=k)["code"]: v
           for k, v in bd.Method(get_set().indicators[0].method).load()}[_methane_air(bd)]

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from lca.cli import app
 
-from conftest import snapshot
+from conftest import brightway_of, copy_of, snapshot
 
 DATA = Path(__file__).resolve().parent / "data"
 ES2 = DATA / "ecospold2"
@@ -78,15 +78,7 @@ CASES = {
 @pytest.fixture(scope="module")
 def fmt_home(home, tmp_path_factory) -> Path:
     """A copy of the session's built project for this module's imports."""
-    h = tmp_path_factory.mktemp("formats-home") / "home"
-    shutil.copytree(home, h)
-    return h
-
-
-def _bd(home: Path):
-    from lca import project
-
-    return project.brightway(home, project.read_state(home).project)
+    return copy_of(home, tmp_path_factory, "formats-home")
 
 
 def _gwp_factors(bd, method) -> dict[tuple, float]:
@@ -128,7 +120,7 @@ def test_import_links_and_scores(fmt, fmt_home):
     assert [(f["name"], f["unit"], f["exchanges"]) for f in report["unlinked_flows"]] == [(TRACER, "kilogram", 1)]
     assert report["biosphere_database"] == f"{case['name']} biosphere"
 
-    bd = _bd(fmt_home)
+    bd = brightway_of(fmt_home)
     acts = {a["name"]: a for a in bd.Database(case["name"])}
     assert len(acts) == 4 and sum(bool(a.get("cutoff")) for a in acts.values()) == 1
     top = acts[case["top"]]

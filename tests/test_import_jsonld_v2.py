@@ -27,7 +27,6 @@ avoided-product / avoided-waste exchanges in schema-2 directions.
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 import zipfile
 from pathlib import Path
@@ -35,8 +34,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lca import project
 from lca.methods import get_set
+
+from conftest import brightway_of, copy_of
 
 NS = uuid.UUID("6f1c2a8e-3b7d-4c55-9a0e-2d4b8f61c0aa")
 
@@ -210,8 +210,7 @@ def v2_home(home, v2_zip, tmp_path_factory) -> Path:
     """A copy of the session's built project with the generated export imported through the CLI."""
     from lca.cli import app
 
-    h = tmp_path_factory.mktemp("v2-home") / "home"
-    shutil.copytree(home, h)
+    h = copy_of(home, tmp_path_factory, "v2-home")
     result = CliRunner().invoke(app, ["import", str(v2_zip), "--format", "jsonld", "--name", "v2",
                                       "--home", str(h)])
     assert result.exit_code == 0, result.output
@@ -221,7 +220,7 @@ def v2_home(home, v2_zip, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def bd(v2_home):
-    return project.brightway(v2_home, project.read_state(v2_home).project)
+    return brightway_of(v2_home)
 
 
 @pytest.fixture(scope="module")

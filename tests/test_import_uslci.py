@@ -6,21 +6,19 @@ the linking report are asserted exactly; they are stated in inventories/uslci/RE
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from lca import project
 from lca.methods import IndicatorSet, get_set
 
-from conftest import USLCI
+from conftest import brightway_of
 CHECKED = ("gwp100", "ced_nonrenewable")
 
 
 @pytest.fixture(scope="session")
 def uslci_bd(import_home):
-    return project.brightway(import_home, project.read_state(import_home).project)
+    return brightway_of(import_home)
 
 
 @pytest.fixture(scope="session")

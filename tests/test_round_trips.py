@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from lca.cli import app
-
-from conftest import REPO
 from lca.methods import get_set
+
+from conftest import REPO, brightway_of
 
 ROOT = "Electricity, at eGrid, SRVC, 2010"
 
@@ -42,9 +42,8 @@ def test_excel_round_trip(import_home, runner, tmp_path):
     import bw2calc as bc
     from bw2io.export.excel import write_lci_excel
 
-    from lca import project
 
-    bd = project.brightway(import_home, project.read_state(import_home).project)
+    bd = brightway_of(import_home)
     _product_system(bd, "ps-src")
     path = write_lci_excel("ps-src", dirpath=str(tmp_path))
     result = runner.invoke(app, ["import", str(path), "--format", "excel", "--name", "ps-back",
@@ -66,9 +65,8 @@ def test_excel_round_trip(import_home, runner, tmp_path):
 
 def test_import_keeps_links_inside_the_new_database(import_home):
     """The file's own database name is replaced: nothing links back to the exported database."""
-    from lca import project
 
-    bd = project.brightway(import_home, project.read_state(import_home).project)
+    bd = brightway_of(import_home)
     for act in bd.Database("ps-back"):
         assert {e.input["database"] for e in act.technosphere()} <= {"ps-back"}
 
@@ -82,11 +80,11 @@ def test_export_product_system_round_trip(import_home, runner, tmp_path, fmt, su
     `lca evaluate` (to float32 storage, 1e-6), with no database left behind."""
     import bw2calc as bc
 
-    from lca import api, project
+    from lca import api
     from lca.inventory.product import STAGES
     from lca.io.export import STAGE_NAMES, product_system
 
-    bd = project.brightway(import_home, project.read_state(import_home).project)
+    bd = brightway_of(import_home)
     before = set(bd.databases)
     out = tmp_path / f"rac{suffix}"
     result = runner.invoke(app, ["export", str(RAC), "--out", str(out), "--format", fmt, "--home", str(import_home)])
@@ -126,9 +124,8 @@ def test_export_product_system_round_trip(import_home, runner, tmp_path, fmt, su
 
 def test_export_bad_input_writes_nothing(import_home, runner, tmp_path):
     """A wrong suffix or format is refused before anything is written; the project keeps its databases."""
-    from lca import project
 
-    bd = project.brightway(import_home, project.read_state(import_home).project)
+    bd = brightway_of(import_home)
     before = set(bd.databases)
     for fmt, out, words in (("excel", "rac.xml", "written to a .xlsx file"),
                             ("simapro", "rac.csv", "unknown export format")):

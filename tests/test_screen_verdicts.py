@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 import yaml
 
-from lca import units
 from lca.cli import app
 from lca.indicators import background_roles
 from lca.screen import screen
