@@ -170,7 +170,7 @@ class _Flow:
 
 
 def _flows(s: _Schema) -> dict[str, _Flow]:
-    unit_factor, ref_unit = s.unit_factors()
+    _, ref_unit = s.unit_factors()
     prop_group = {p["@id"]: (p.get("unitGroup") or {}).get("@id") for p in s.d["flow_properties"].values()}
     out = {}
     for fid, f in s.d["flows"].items():
@@ -186,7 +186,6 @@ def _flows(s: _Schema) -> dict[str, _Flow]:
         loc = f.get("location")
         out[fid] = _Flow(fid, f.get("name", fid), f.get("flowType", ""), s.category(f), unit, f.get("cas"),
                          loc.get("name") if isinstance(loc, dict) else loc, factors)
-    _ = unit_factor
     return out
 
 
