@@ -196,3 +196,38 @@ def test_bad_format_input_changes_nothing(case, fmt_home, tmp_path):
     assert result.exit_code == 2, result.output
     assert words in " ".join(result.output.split()), result.output
     assert snapshot(fmt_home) == before, "the project changed"
+
+
+def test_format_detected_from_the_file(tmp_path):
+    """Without --format, each fixture is recognised by its name and first bytes."""
+    from lca.errors import InputError
+    from lca.io.detect import detect_format
+
+    from conftest import USLCI
+
+    assert detect_format(USLCI) == "jsonld"
+    assert detect_format(ES2) == "ecospold2"
+    assert detect_format(next(ES2.glob("*.spold"))) == "ecospold2"
+    assert detect_format(SIMAPRO) == "simapro-csv"
+    es1 = tmp_path / "one.xml"
+    es1.write_text('<?xml version="1.0"?>\n<ecoSpold xmlns="http://www.EcoInvent.org/EcoSpold01"/>', encoding="utf-8")
+    assert detect_format(es1) == "ecospold1"
+    (tmp_path / "book.xlsx").write_bytes(b"")
+    assert detect_format(tmp_path / "book.xlsx") == "excel"
+    bom = tmp_path / "bom.csv"
+    bom.write_text("component,link,amount,unit\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        detect_format(bom)
+    empty_zip = tmp_path / "empty.zip"
+    import zipfile
+
+    with zipfile.ZipFile(empty_zip, "w") as zf:
+        zf.writestr("readme.txt", "nothing")
+    with pytest.raises(InputError, match="no openLCA JSON-LD export"):
+        detect_format(empty_zip)
+
+
+def test_import_without_format_flag(fmt_home):
+    result = CliRunner().invoke(app, ["import", str(SIMAPRO), "--name", "sp-detected", "--home", str(fmt_home)])
+    assert result.exit_code == 0, result.output
+    assert "(simapro-csv)" in result.output

@@ -1,4 +1,4 @@
-"""`lca import PATH --format F --name DB [--overwrite]` (registered in lca/cli.py)."""
+"""`lca import PATH --name DB [--format F] [--overwrite] ...` and `lca export` (registered in lca/cli.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +11,9 @@ from lca.io.importer import FORMATS
 
 def import_command(
     path: Annotated[Path, typer.Argument(help="File or folder to import (zip for JSON-LD).")],
-    fmt: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")],
     name: Annotated[str, typer.Option("--name", help="Name of the Brightway database to create.")],
+    fmt: Annotated[Optional[str], typer.Option(
+        "--format", help=f"One of: {', '.join(FORMATS)} (default: detected from the file).")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace a database of that name.")] = False,
     allocation: Annotated[Optional[str], typer.Option(
         "--allocation", help="JSON-LD multi-output processes: physical, economic or causal "

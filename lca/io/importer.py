@@ -14,6 +14,7 @@ from lca import project
 from lca.errors import InputError
 from lca.results import atomic_write
 from lca.io import flowmap
+from lca.io.detect import detect_format
 from lca.io.linking import BiosphereLinker, biosphere_name, link_records
 from lca.io.report import ImportReport, indicator_reach
 
@@ -65,14 +66,16 @@ def _validate(records: list[dict], own_bio: list[dict], name: str, bd) -> None:
             raise InputError(f"exchanges link to database '{db}', which is not in the project")
 
 
-def import_database(path: str | Path, fmt: str, name: str, *, home: str | Path | None = None,
+def import_database(path: str | Path, fmt: str | None, name: str, *, home: str | Path | None = None,
                     overwrite: bool = False, allocation: str | None = None,
                     report_path: str | Path | None = None, flow_map: str | Path | None = None,
                     progress=None) -> ImportReport:
-    """Import `path` as database `name`; returns the linking report (also written as JSON, with
+    """Import `path` (format `fmt`, detected when None) as database `name`; returns the linking report (also written as JSON, with
     the unlinked flows as a CSV to fill in and pass back as `flow_map`)."""
     start = time.perf_counter()
     path = Path(path)
+    if fmt is None:
+        fmt = detect_format(path)
     if fmt not in FORMATS:
         raise InputError(f"--format: unknown format '{fmt}'", hint=f"choose one of {', '.join(FORMATS)}")
     _check_name(name)
