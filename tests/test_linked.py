@@ -80,3 +80,32 @@ def test_processes_lists_an_imported_database(import_home, runner, uslci_process
     res = runner.invoke(app, ["processes", "--database", "uslci", "--home", str(import_home)])
     assert res.exit_code == 0, res.output
     assert "uslci processes (766)" in res.output and uslci_process[0].split(":")[1][:8] in res.output
+
+
+def test_export_of_a_product_linking_uslci(import_home, uslci_process, runner, tmp_path):
+    """The exported system carries the USLCI supply chain (and its own unlinked flows) and scores
+    like `lca evaluate` once imported back."""
+    import bw2calc as bc
+
+    from conftest import brightway_of
+
+    code, unit = uslci_process
+    manifest = _product(tmp_path / "p", f"part,{code},0.5,{unit},raw_materials\n"
+                                        f"power,electricity_grid_cn,8,kWh,production\n")
+    out = tmp_path / "linked.xlsx"
+    res = runner.invoke(app, ["export", str(manifest), "--out", str(out), "--home", str(import_home)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["import", str(out), "--name", "linked-back", "--home", str(import_home)])
+    assert res.exit_code == 0, res.output
+    bd = brightway_of(import_home)
+    root = next(a for a in bd.Database("linked-back") if a["name"] == "test product linking USLCI (synthetic)")
+    ds, _ = api.evaluate([manifest], home=import_home)
+    gwp = next(i.method for i in api.engine(import_home).indicators.indicators if i.id == "gwp100")
+    lca = bc.LCA({root: 1}, method=gwp)
+    lca.lci()
+    lca.lcia()
+    want = float(ds["score"].sel(product="linked_test", indicator="gwp100").sum("stage"))
+    assert want > 0 and lca.score == pytest.approx(want, rel=1e-6)
+    db, uslci_code = code.split(":", 1)
+    uslci_name = bd.get_node(database=db, code=uslci_code)["name"]
+    assert uslci_name in {a["name"] for a in bd.Database("linked-back")}  # the USLCI process came along
