@@ -39,6 +39,7 @@ def import_command(
                                      report_path=report_file, flow_map=flow_map, progress=report)
         for line in result.lines():
             out.print(line, highlight=False, markup=False)
+        out.print(result.reach_table())
         out.print(f"linking report written to {result.report_file}; unlinked flows (fill in and pass back "
                   f"with --flow-map) in {result.unlinked_file}", highlight=False, markup=False)
 

@@ -84,10 +84,21 @@ class ImportReport:
             f"cas {e['cas']}), unlinked {e['unlinked']} → '{self.biosphere_database}'",
             f"  elementary exchanges {sum(x.values())}: linked {self.exchange_link_rate:.1%}",
         ]
-        for r in self.indicators:
-            out.append(f"  {r['indicator']}: characterisation reachable {r['share']:.1%} "
-                       f"({r['linked_characterised']} characterised flows linked, {r['lost']} lost)")
         return out
+
+    def reach_table(self):
+        """Per indicator: the share of its characterisation still reachable, and what was lost."""
+        from rich.table import Table
+
+        t = Table(title="characterisation reachable per indicator", title_justify="left")
+        for col, kw in (("indicator", {}), ("reachable", {"justify": "right"}),
+                        ("linked", {"justify": "right"}), ("lost", {"justify": "right"}),
+                        ("lost flows (first 3)", {"overflow": "fold"})):
+            t.add_column(col, **kw)
+        for r in self.indicators:
+            lost = "; ".join(r["lost_flows"][:3]) + (" …" if len(r["lost_flows"]) > 3 else "")
+            t.add_row(r["indicator"], f"{r['share']:.1%}", str(r["linked_characterised"]), str(r["lost"]), lost)
+        return t
 
 
 def indicator_reach(stats: FlowStats, indicators) -> list[dict]:
@@ -115,5 +126,5 @@ def indicator_reach(stats: FlowStats, indicators) -> list[dict]:
                 if any((n, top) in characterised if top else n in any_top for n in names)]
         share = linked / (linked + len(lost)) if linked + len(lost) else 1.0
         out.append(asdict(IndicatorReach(ind.id, list(ind.method), linked, len(lost), share,
-                                         [f"{f['name']} {f['categories']}" for f in lost])))
+                                         [f"{f['name'].strip()} ({'/'.join(f['categories'])})" for f in lost])))
     return out
