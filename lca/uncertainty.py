@@ -6,8 +6,11 @@ All draws come from stats_arrays' MCRandomNumberGenerator (the generator bw2calc
 iteration at once. Each iteration puts the drawn values into the cached A and B; when A is
 uncertain it is refactorised (same upstream-first order and permuted structure, lca.ordering), otherwise the engine's LU
 is reused. A product's stage scores are then C·B_i·A_i⁻¹ f_s + C·e_s, exactly like the
-deterministic engine. Only exchanges with a distribution vary: the shipped background carries
-none yet (its sources publish point factors), and no pedigree-matrix defaults are applied.
+deterministic engine. A product's BOM and process rows may carry a distribution too (uncertainty
+columns, lca.inventory.product): each line made from such a row is scaled by draw / amount in
+every iteration, drawn with the background's exchanges from the same seeded generator. Only
+exchanges and rows with a distribution vary: the shipped background carries none yet (its
+sources publish point factors), and no pedigree-matrix defaults are applied.
 
 Global sensitivity is Spearman's rank correlation between each sampled exchange and each
 indicator's total over the iterations.
@@ -102,13 +105,17 @@ def _cached_entries(eng: Engine, folder: str) -> UncertainEntries:
     return uncertain_entries(eng, Path(folder))
 
 
-def draws(entries: UncertainEntries, iterations: int, seed: int) -> np.ndarray:
-    """Sampled amounts (exchanges × iterations), reproducible for a seed."""
+def draws(entries: UncertainEntries, iterations: int, seed: int, extra: list[dict] = ()) -> np.ndarray:
+    """Sampled amounts (exchanges, then `extra` stats_arrays rows × iterations), reproducible for a seed."""
     import stats_arrays as sa
 
-    if entries.size == 0:
+    parts = [entries.params] if entries.size else []
+    if extra:
+        parts.append(sa.UncertaintyBase.from_dicts(*[{k.replace(" ", "_"): v for k, v in r.items()} for r in extra]))
+    if not parts:
         return np.zeros((0, iterations))
-    return sa.MCRandomNumberGenerator(entries.params, seed=seed).generate(iterations).reshape(entries.size, iterations)
+    params = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return sa.MCRandomNumberGenerator(params, seed=seed).generate(iterations).reshape(len(params), iterations)
 
 
 def sampled_systems(eng: Engine, x: np.ndarray, entries: UncertainEntries) -> Iterator[tuple[Factorised, sparse.csr_matrix]]:
@@ -135,17 +142,56 @@ def background_entries(eng: Engine) -> UncertainEntries:
     return _cached_entries(eng, str(resources.background_dir()))
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """Every product's lines of one kind as arrays: row in the matrix, product × stage column,
+    amount, and the uncertain product row they follow (-1: none; numbered across products)."""
+
+    index: np.ndarray
+    column: np.ndarray
+    amount: np.ndarray
+    row: np.ndarray
+
+    @classmethod
+    def of(cls, invs: list[Inventory], kind: str) -> "_Lines":
+        idx, col, amt, row, offset = [], [], [], [], 0
+        for j, inv in enumerate(invs):
+            for ln in inv.lines:
+                if ln.kind == kind:
+                    idx.append(ln.index)
+                    col.append(j * len(STAGES) + STAGES.index(ln.stage))
+                    amt.append(ln.amount)
+                    row.append(-1 if ln.uncertain is None else offset + ln.uncertain)
+            offset += len(inv.uncertain)
+        return cls(np.array(idx, dtype=np.int64), np.array(col, dtype=np.int64), np.array(amt, dtype=float),
+                   np.array(row, dtype=np.int64))
+
+    def matrix(self, n_rows: int, n_cols: int, scale: np.ndarray | None) -> np.ndarray:
+        """Dense amounts (rows × product-stage columns), each uncertain line times its row's draw / center."""
+        w = self.amount if scale is None else self.amount * np.where(self.row >= 0, scale[self.row], 1.0)
+        out = np.zeros((n_rows, n_cols))
+        np.add.at(out, (self.index, self.column), w)
+        return out
+
+
 def sample_scores(eng: Engine, invs: list[Inventory], iterations: int, seed: int,
                   entries: UncertainEntries | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Stage scores per iteration (iterations × products × indicators × stages) and the draws."""
+    """Stage scores per iteration (iterations × products × indicators × stages) and the draws
+    (background exchanges, then every product's uncertain rows in order × iterations)."""
     entries = entries or background_entries(eng)
-    x = draws(entries, iterations, seed)
-    F = np.hstack([inv.stage_matrix("process", eng.n_processes, STAGES) for inv in invs])
-    direct = np.stack([eng.C @ inv.stage_matrix("flow", eng.C.shape[1], STAGES) for inv in invs])
-    k = eng.C.shape[0]
+    rows = [u for inv in invs for u in inv.uncertain]
+    x = draws(entries, iterations, seed, [u.parameters() for u in rows])
+    scale = x[entries.size:] / np.array([u.center for u in rows])[:, None] if rows else None
+    procs, flows = _Lines.of(invs, "process"), _Lines.of(invs, "flow")
+    n_cols, k = len(invs) * len(STAGES), eng.C.shape[0]
+    F = procs.matrix(eng.n_processes, n_cols, None)
+    direct = eng.C @ flows.matrix(eng.C.shape[1], n_cols, None)
     out = np.empty((iterations, len(invs), k, len(STAGES)))
-    for i, (lu, B) in enumerate(sampled_systems(eng, x, entries)):
-        out[i] = (eng.C @ (B @ lu.solve(F))).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2) + direct
+    for i, (lu, B) in enumerate(sampled_systems(eng, x[:entries.size], entries)):
+        if scale is not None:
+            F = procs.matrix(eng.n_processes, n_cols, scale[:, i])
+            direct = eng.C @ flows.matrix(eng.C.shape[1], n_cols, scale[:, i])
+        out[i] = (eng.C @ (B @ lu.solve(F)) + direct).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2)
     return out, x
 
 
@@ -258,18 +304,22 @@ def run(eng: Engine, invs: list[Inventory], deterministic: list[np.ndarray], ite
     `plots` is a folder for the distribution and sensitivity plots (PNG, SVG)."""
     entries = background_entries(eng)
     samples, x = sample_scores(eng, invs, iterations, seed, entries)
-    out = []
+    out, offset = [], entries.size
     for j, inv in enumerate(invs):
-        res = ProductUncertainty(inv.product_id, iterations, seed, entries.size,
+        # this product's inputs: the background's uncertain exchanges and its own uncertain rows
+        own = np.r_[np.arange(entries.size), offset:offset + len(inv.uncertain)]
+        labels = entries.labels + [u.origin for u in inv.uncertain]
+        offset += len(inv.uncertain)
+        res = ProductUncertainty(inv.product_id, iterations, seed, len(labels),
                                  _summaries(eng, samples[:, j], deterministic[j]))
         if verdicts:
             _probabilities(eng, samples[:, j], verdicts[j], res)
-        if entries.size and iterations > 2:
-            rho = rank_correlation(x, samples[:, j].sum(axis=2).T)  # inputs × indicators
+        if labels and iterations > 2:
+            rho = rank_correlation(x[own], samples[:, j].sum(axis=2).T)  # inputs × indicators
             for k, ind in enumerate(eng.indicators.indicators):
                 col = np.nan_to_num(rho[:, k])
                 top = np.argsort(-np.abs(col))[:TOP_INPUTS]
-                res.sensitivity[ind.id] = [(entries.labels[t], float(col[t])) for t in top if col[t] != 0]
+                res.sensitivity[ind.id] = [(labels[t], float(col[t])) for t in top if col[t] != 0]
         if plots is not None:
             _plot(eng, res, samples[:, j], verdicts[j] if verdicts else None, Path(plots))
         out.append(res)

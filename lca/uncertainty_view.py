@@ -14,7 +14,7 @@ def _g(v: float) -> str:
 def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
     """One table of totals (per-stage distributions are in --json), then P(meets) and the top drivers."""
     t = Table(title=f"{res.product_id}: Monte Carlo, {res.iterations} iterations (seed {res.seed}), "
-                    f"{res.uncertain_inputs} uncertain exchanges", title_justify="left")
+                    f"{res.uncertain_inputs} uncertain inputs", title_justify="left")
     for col in ("indicator", "unit", "deterministic", "mean", "sd", "2.5 %", "97.5 %", "top driver (Spearman ρ)"):
         t.add_column(col, justify="left" if col in ("indicator", "unit", "top driver (Spearman ρ)") else "right")
     for d in res.distributions:
@@ -26,8 +26,8 @@ def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
                   f"{top[0][0]} ({top[0][1]:+.2f})" if top else "–")
     out.print(t)
     if res.uncertain_inputs == 0:
-        out.print("[dim]no background exchange carries an uncertainty distribution: every iteration equals "
-                  "the deterministic result.[/]")
+        out.print("[dim]no background exchange and no product row carries an uncertainty distribution: "
+                  "every iteration equals the deterministic result.[/]")
     for req, p in res.probability.items():
         out.print(f"P({req} met) = {'n/a' if p is None else f'{p:.1%}'}", highlight=False)
     if res.probability:

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from lca import units, yaml_strict
 from lca.errors import InputError
+from lca.inventory.background import Uncertainty
 from lca.inventory.tables import Row, Table, read_table
 
 STAGES = ("raw_materials", "production", "distribution", "use", "end_of_life")
@@ -99,6 +100,7 @@ class BomLine(BaseModel):
     stage: Stage = "raw_materials"
     recycled_content: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
     notes: str | None = None
+    uncertainty: Uncertainty | None = None  # of `amount`; from the uncertainty columns
 
 
 class ProcessLine(BaseModel):
@@ -121,6 +123,7 @@ class ProcessLine(BaseModel):
     share: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     applies_to: str | None = None
     notes: str | None = None
+    uncertainty: Uncertainty | None = None  # of `amount` (or of `share`); from the uncertainty columns
 
 
 class Product(BaseModel):
@@ -160,13 +163,50 @@ def _stage(text: str, *, path: Path, row: int) -> str:
     return STAGE_ALIASES[key]
 
 
-NUMERIC = ("amount", "recycled_content", "share")
+NUMERIC = ("amount", "recycled_content", "share", "gsd2", "sd", "minimum", "maximum")
+# Optional columns giving a row's amount (or share) a distribution, as in the background's
+# `uncertainty:` (inventories/background/FORMAT.md): the column `uncertainty` names the type.
+UNCERTAINTY_COLUMNS = {"uncertainty": "type", "gsd2": "gsd2", "sd": "sd", "minimum": "minimum",
+                       "maximum": "maximum", "uncertainty_source": "source"}
+
+
+_DISTRIBUTIONS = {"对数正态": "lognormal", "正态": "normal", "三角": "triangular", "三角分布": "triangular",
+                  "均匀": "uniform", "均匀分布": "uniform", "对数正态分布": "lognormal", "正态分布": "normal"}
+
+
+def _uncertainty(values: dict, path: Path, row: int) -> Uncertainty | None:
+    """The row's distribution from its uncertainty columns (popped from `values`), checked against
+    its amount (or share): the error names the column at fault."""
+    given = {UNCERTAINTY_COLUMNS[c]: values.pop(c) for c in list(values) if c in UNCERTAINTY_COLUMNS}
+    if not given:
+        return None
+    column = {v: k for k, v in UNCERTAINTY_COLUMNS.items()}
+    if "type" in given:
+        given["type"] = _DISTRIBUTIONS.get(given["type"].strip().lower(), given["type"].strip().lower())
+    if "type" not in given:
+        raise InputError("uncertainty parameters without a distribution", file=path, row=row,
+                         column="uncertainty", hint="name it: lognormal, normal, triangular or uniform")
+    try:
+        u = Uncertainty.model_validate(given)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        col = column.get(str(err["loc"][0]), "uncertainty") if err["loc"] else "uncertainty"
+        msg = "value is missing" if err["type"] == "missing" else err["msg"].removeprefix("Value error, ")
+        raise InputError(msg, file=path, row=row, column=col) from None
+    center = values.get("amount", values.get("share"))
+    if center is None or center == 0:
+        raise InputError("an uncertainty needs a non-zero amount (or share) to spread around", file=path,
+                         row=row, column="uncertainty")
+    if u.minimum is not None and not u.minimum <= center <= u.maximum:
+        raise InputError(f"{center:g} lies outside its uncertainty range [{u.minimum:g}, {u.maximum:g}]",
+                         file=path, row=row, column="minimum" if center < u.minimum else "maximum")
+    return u
 
 
 def _validate_rows(table: Table, model: type[BaseModel]) -> list:
     """Validate each row with `model`; the first problem raises InputError with file/row/column."""
     out = []
-    allowed = set(model.model_fields) - {"row"}
+    allowed = set(model.model_fields) - {"row", "uncertainty"} | set(UNCERTAINTY_COLUMNS)
     unknown = [c for c in table.columns if c not in allowed]
     if unknown:
         raise InputError(f"unknown column '{unknown[0]}'", file=table.path, row=1, column=unknown[0],
@@ -187,6 +227,9 @@ def _validate_rows(table: Table, model: type[BaseModel]) -> list:
                 units.parse_unit(values["unit"])
             except InputError as exc:
                 raise exc.located(file=table.path, row=r.number, column="unit") from None
+        u = _uncertainty(values, table.path, r.number)
+        if u is not None:
+            values["uncertainty"] = u
         try:
             out.append(model.model_validate(values))
         except ValidationError as exc:

@@ -15,6 +15,7 @@ import pint
 
 from lca import units
 from lca.errors import InputError
+from lca.inventory.background import Uncertainty
 from lca.inventory.product import BomLine, ProcessLine, Product
 
 
@@ -47,6 +48,20 @@ class Line:
     amount: float
     label: str
     origin: str
+    uncertain: int | None = None  # index into Inventory.uncertain: the row whose spread this line follows
+
+
+@dataclass(frozen=True)
+class UncertainRow:
+    """A product row with a distribution: every line made from it scales by draw / center."""
+
+    origin: str  # "bom.csv row 3 'compressor'"
+    distribution: Uncertainty
+    center: float  # the row's amount (or share), in the row's own unit
+
+    def parameters(self) -> dict:
+        """stats_arrays fields (Brightway names) of the row's amount."""
+        return self.distribution.brightway(self.center, 1.0)
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class Inventory:
     warnings: list[str] = field(default_factory=list)
     components: list[Component] = field(default_factory=list)
     eol_shares: list[EolShare] = field(default_factory=list)
+    uncertain: list[UncertainRow] = field(default_factory=list)
 
     def stage_matrix(self, kind: Literal["process", "flow"], size: int,
                      stages: tuple[str, ...]) -> np.ndarray:
@@ -107,6 +123,16 @@ class _Resolver:
         self.components: list[Component] = []
         self.eol_shares: list[EolShare] = []
         self.leaf_link: dict[str, str] = {}
+        self.uncertain: list[UncertainRow] = []
+        self._key: int | None = None  # the uncertain row the lines being added come from
+
+    def _row(self, r: BomLine | ProcessLine, origin: str, label: str) -> None:
+        """Start the lines of row `r`: they follow its distribution, if it has one."""
+        self._key = None
+        if r.uncertainty is not None:
+            center = r.amount if r.amount is not None else r.share
+            self.uncertain.append(UncertainRow(f"{origin} '{label}'", r.uncertainty, center))
+            self._key = len(self.uncertain) - 1
 
     def err(self, msg: str, row: int, column: str | None, hint: str | None = None, bom=True) -> InputError:
         path = self.p.bom_path if bom else self.p.processes_path
@@ -150,6 +176,9 @@ class _Resolver:
                 self._leaf(r, mult, by_id)
 
     def _assembly(self, r: BomLine, by_id) -> None:
+        if r.uncertainty is not None:
+            raise self.err(f"assembly '{r.component}' has an uncertainty; give it on its components",
+                           r.row, "uncertainty")
         if r.link:
             raise self.err(f"component '{r.component}' has sub-components and a link; give the "
                            "link on its sub-components only", r.row, "link")
@@ -184,6 +213,7 @@ class _Resolver:
                                  f"(unit {r.unit}); it is left out of mass-based end-of-life shares")
         self.leaf_link[r.component] = r.link
         origin = f"{self.bom_file} row {r.row}"
+        self._row(r, origin, r.component)
         variant = self.cat.recycled_variant[idx]
         if r.recycled_content > 0 and variant:
             vidx = self.cat.process_index[variant]
@@ -198,7 +228,7 @@ class _Resolver:
         self._add(r.stage, "process", idx, amount, r.component, origin)
 
     def _add(self, stage, kind, index, amount, label, origin) -> None:
-        self.lines.append(Line(stage, kind, index, float(amount), label, origin))
+        self.lines.append(Line(stage, kind, index, float(amount), label, origin, self._key))
 
     # ---- processes --------------------------------------------------------------------------
     @property
@@ -228,6 +258,7 @@ class _Resolver:
         for r in self.p.processes:
             origin = f"{self.p.processes_path.name} row {r.row}"
             label = r.id or r.link or r.flow or ""
+            self._row(r, origin, label)
             if (r.link is None) == (r.flow is None):
                 raise self.err("give exactly one of 'link' (background process) or 'flow' "
                                "(elementary flow)", r.row, "link", bom=False)
@@ -319,4 +350,4 @@ def resolve(product: Product, catalogue: Catalogue) -> Inventory:
     m = product.manifest
     return Inventory(product_id=product.id, name=m.name, lines=r.lines, mass_kg=r.mass_kg,
                      input_hash=product.input_hash, warnings=r.warnings, components=r.components,
-                     eol_shares=r.eol_shares)
+                     eol_shares=r.eol_shares, uncertain=r.uncertain)

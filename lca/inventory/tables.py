@@ -21,6 +21,10 @@ ALIASES = {
     "flow": "flow", "物质流": "flow", "compartment": "compartment", "环境介质": "compartment",
     "share": "share", "比例": "share", "applies_to": "applies_to", "适用于": "applies_to",
     "id": "id",
+    "uncertainty": "uncertainty", "distribution": "uncertainty", "不确定性": "uncertainty", "分布": "uncertainty",
+    "gsd2": "gsd2", "sd": "sd", "标准差": "sd", "minimum": "minimum", "min": "minimum", "最小值": "minimum",
+    "maximum": "maximum", "max": "maximum", "最大值": "maximum",
+    "uncertainty_source": "uncertainty_source", "不确定性来源": "uncertainty_source",
 }
 
 

@@ -67,7 +67,6 @@ def product_system(path: str | Path, db_name: str, home: str | Path | None = Non
     inv = api.read_inventories([path], eng)[0]
     procs, flows = eng.m.meta["processes"], eng.m.meta["flows"]
     F = inv.stage_matrix("process", eng.n_processes, STAGES)
-    E = inv.stage_matrix("flow", eng.C.shape[1], STAGES)
     used = reachable(eng.m.A, (F != 0).any(axis=1))
 
     m = product.manifest
@@ -75,15 +74,13 @@ def product_system(path: str | Path, db_name: str, home: str | Path | None = Non
     root_code = f"{inv.product_id}"
     records: dict = {}
     root_exchanges = [{"input": (db_name, root_code), "amount": 1.0, "type": "production"}]
-    for s, stage in enumerate(STAGES):
-        if not (F[:, s].any() or E[:, s].any()):
+    for stage in STAGES:
+        lines = [ln for ln in inv.lines if ln.stage == stage and ln.amount != 0]
+        if not lines:
             continue
         code = f"{inv.product_id} | {stage}"
         excs = [{"input": (db_name, code), "amount": 1.0, "type": "production"}]
-        excs += [{"input": (db_name, procs[i]["code"]), "amount": float(F[i, s]), "type": "technosphere"}
-                 for i in np.flatnonzero(F[:, s])]
-        excs += [{"input": (flows[i].get("database", project.BIOSPHERE_DB), flows[i]["code"]),
-                  "amount": float(E[i, s]), "type": "biosphere"} for i in np.flatnonzero(E[:, s])]
+        excs += [_line_exchange(ln, inv, db_name, procs, flows) for ln in lines]
         records[(db_name, code)] = {
             "name": f"{inv.name} — {STAGE_NAMES[stage]}", "reference product": f"{inv.name}, {STAGE_NAMES[stage]}",
             "unit": "unit", "location": location, "type": "process", "exchanges": excs,
@@ -109,6 +106,20 @@ def product_system(path: str | Path, db_name: str, home: str | Path | None = Non
             **{k: node.get(k) for k in ("name", "reference product", "unit", "location", "comment") if node.get(k)},
             "type": "process", "exchanges": excs}
     return records, root_code, len(used)
+
+
+def _line_exchange(ln, inv, db_name: str, procs: list[dict], flows: list[dict]) -> dict:
+    """One foreground row's line as an exchange, with its row's distribution scaled to the line."""
+    if ln.kind == "process":
+        exc = {"input": (db_name, procs[ln.index]["code"]), "type": "technosphere"}
+    else:
+        f = flows[ln.index]
+        exc = {"input": (f.get("database", project.BIOSPHERE_DB), f["code"]), "type": "biosphere"}
+    exc.update(amount=ln.amount, comment=f"{ln.origin}: {ln.label}")
+    if ln.uncertain is not None:
+        row = inv.uncertain[ln.uncertain]
+        exc.update(row.distribution.brightway(ln.amount, ln.amount / row.center))
+    return exc
 
 
 def _free_name(bd, base: str) -> str:
