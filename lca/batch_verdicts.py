@@ -34,7 +34,7 @@ class BatchSpec:
     operators: list[str]
     thresholds: np.ndarray
     scope: np.ndarray  # stage index, or -1 for the whole life cycle
-    vectors: np.ndarray  # processes × requirements (NaN: process not convertible for that one)
+    vectors: np.ndarray  # (processes, then direct flows) × requirements (NaN: not convertible for that one)
     per_mass: np.ndarray  # bool: divide by product mass
     is_mass: np.ndarray  # bool: value is the product mass itself
     mass_factor: np.ndarray  # kg -> threshold unit, for mass requirements
@@ -74,11 +74,15 @@ def compile_spec(spec: Spec, base: Engine) -> BatchSpec:
     codes = [p["code"] for p in base.m.meta["processes"]]
     units_of = base.m.catalogue.process_unit
     ids, ops, thr, scope, vecs, per_mass, is_mass, mass_factor, skipped = [], [], [], [], [], [], [], [], []
+    flow_vecs = []  # per unit of each direct (foreground) flow: only LCIA indicators characterise them
+    n_flows = base.C.shape[1]
     for req in spec.indicator_requirements:
         ind = known[req.indicator]
         factor = units.factor(ind.check_unit, req.unit) if ind.check_unit else 1.0
+        flow_vec = np.zeros(n_flows)
         if ind.kind == "lcia":
             vec = lcia.lam[:, lcia_row[ind.id]] * factor
+            flow_vec = lcia.C[lcia_row[ind.id]] * factor
         elif ind.kind == "energy":
             vec = np.array([
                 (units.factor(u, "kgce") * factor if units.same_dimension(u, "kgce") else np.nan)
@@ -93,11 +97,13 @@ def compile_spec(spec: Spec, base: Engine) -> BatchSpec:
         thr.append(req.threshold)
         scope.append(-1 if req.stage == "total" else STAGES.index(req.stage))
         vecs.append(vec)
+        flow_vecs.append(flow_vec)
         per_mass.append(ind.kind == "energy" and ind.per_product_mass)
         is_mass.append(ind.kind == "bom")
         mass_factor.append(units.factor("kg", req.unit) if ind.kind == "bom" else 1.0)
     skipped += [b.id for b in spec.basic_requirements]
     n = len(codes)
     return BatchSpec(spec.id, ids, ops, np.array(thr, dtype=float), np.array(scope, dtype=int),
-                     np.column_stack(vecs) if vecs else np.zeros((n, 0)), np.array(per_mass, dtype=bool),
+                     np.vstack([np.column_stack(vecs), np.column_stack(flow_vecs)]) if vecs
+                     else np.zeros((n + n_flows, 0)), np.array(per_mass, dtype=bool),
                      np.array(is_mass, dtype=bool), np.array(mass_factor, dtype=float), skipped)

@@ -224,7 +224,8 @@ STAGE_SHORT = {"raw_materials": "raw mat.", "production": "production", "distrib
 
 @app.command()
 def screen(
-    catalogue: Annotated[Path, typer.Argument(help="Catalogue of BOM lines keyed by product (.parquet, .csv, .xlsx).")],
+    catalogue: Annotated[Path, typer.Argument(help="Catalogue of BOM lines keyed by product (.parquet, .csv, "
+                                              ".xlsx), or a template product (YAML) with --variations.")],
     out_file: Annotated[Path, typer.Option("--out", help="Results (.parquet streams; .nc/.xlsx/.csv small runs).")] = Path("results.parquet"),
     indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id.")] = DEFAULT_SET,
     workers: Annotated[int, typer.Option(help="dask workers (a LocalCluster when > 1).")] = 1,
@@ -232,10 +233,14 @@ def screen(
     chunk_size: Annotated[int, typer.Option(help="Products per chunk.")] = 100_000,
     spec: Annotated[Optional[str], typer.Option("--spec", help="Check indicator requirements of a "
                                                 "specification (YAML file or id from `lca specs`).")] = None,
+    variations: Annotated[Optional[Path], typer.Option(
+        "--variations", help="Table of variants of the template product: a product column and columns "
+                             "like frame.amount, power.amount, landfill.share, frame.link, lifetime.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     home: Home = None,
 ):
-    """Score a whole catalogue per stage and indicator (and against a spec); resumable, streamed to Parquet."""
+    """Score a whole catalogue (or a template's variations) per stage and indicator (and against a spec);
+    resumable, streamed to Parquet."""
     with _errors():
         from lca import api
         from lca import screen as screening
@@ -250,7 +255,8 @@ def screen(
         with bar:
             task = bar.add_task("screen", total=None)
             summary = screening.screen(catalogue, out_file, indicator_set, home, chunk_size, workers, scheduler,
-                                       lambda done, total: bar.update(task, completed=done, total=total), checked)
+                                       lambda done, total: bar.update(task, completed=done, total=total), checked,
+                                       variations)
         if as_json:
             typer.echo(json.dumps(summary.__dict__, ensure_ascii=False, indent=2))
             return

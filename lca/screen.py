@@ -81,11 +81,20 @@ def _bools(x: np.ndarray) -> pa.Array:
     return pa.array(x == 1, mask=np.isnan(x))
 
 
-def _run_key(catalogue: Path, data_version: str, indicators: IndicatorSet, chunk_size: int) -> dict:
+def _template_files(manifest: Path, variations: str | Path) -> list[Path]:
+    """What a template screening depends on: manifest, BOM, process table, variations."""
+    from lca.inventory.product import load_product
+
+    p = load_product(manifest)
+    return [f for f in (p.manifest_path, p.bom_path, p.processes_path, Path(variations)) if f is not None]
+
+
+def _run_key(files: list[Path], data_version: str, indicators: IndicatorSet, chunk_size: int) -> dict:
     h = hashlib.sha256()
-    with catalogue.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
+    for path in files:
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 22), b""):
+                h.update(block)
     return {"catalogue_sha256": h.hexdigest(), "data_version": data_version,
             "indicator_set": indicators.model_dump_json(), "chunk_size": chunk_size}
 
@@ -129,14 +138,22 @@ def _summarise(totals: np.ndarray, ids: np.ndarray, indicators: IndicatorSet, su
 
 def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_SET, home=None,
            chunk_size: int = 100_000, workers: int = 1, scheduler: str | None = None,
-           progress: ChunkProgress | None = None, spec: Spec | None = None) -> Summary:
-    """Score every product of a catalogue, per stage and indicator (and against `spec`), into `out`."""
+           progress: ChunkProgress | None = None, spec: Spec | None = None,
+           variations: str | Path | None = None) -> Summary:
+    """Score every product of a catalogue (or every variation of a template product, `catalogue`
+    being its manifest), per stage and indicator (and against `spec`), into `out`."""
     catalogue, out = Path(catalogue), check_export_path(out, extra=(".parquet",))
     if chunk_size < 1:
         raise InputError("chunk size must be at least 1")
     eng = api.engine(home, indicator_set)
     batch_spec = compile_spec(spec, eng) if spec is not None else None
-    lines = read_catalogue(catalogue, eng.m.catalogue)
+    if variations is None:
+        lines = read_catalogue(catalogue, eng.m.catalogue)
+    else:
+        from lca.variations import variant_lines
+
+        lines = variant_lines(catalogue, variations, eng.m.catalogue)
+    lam = np.vstack([eng.lam, eng.C.T])  # per unit of each process, then of each direct flow
     n = lines.n_products
     if out.suffix.lower() != ".parquet" and n > IN_MEMORY_LIMIT:
         raise InputError(f"{n} products are too many for {out.suffix}", file=out, hint="write .parquet")
@@ -148,14 +165,15 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
     if out.suffix.lower() != ".parquet":
         if batch_spec is not None:
             raise InputError("verdicts are written to Parquet only", file=out, hint="use --out results.parquet")
-        scores = stage_scores(lines, eng.lam)
+        scores = stage_scores(lines, lam)
         report(n, n)
         ds = scores_dataset(lines.product_ids, scores, eng.indicators, eng.m.version,
                             {"category": lines.categories, "mass_kg": lines.mass_kg})
         export(ds, out)
         _summarise(np.asarray(ds["total"].values), lines.product_ids, eng.indicators, summary)
         return summary
-    key = _run_key(catalogue, eng.m.version, eng.indicators, chunk_size)
+    key = _run_key([catalogue] if variations is None else _template_files(catalogue, variations),
+                   eng.m.version, eng.indicators, chunk_size)
     key["spec"] = spec.model_dump_json() if spec else None
     parts = _parts_dir(out, key)
     todo = [(i, span) for i, span in enumerate(spans) if not (parts / f"chunk-{i:06d}.parquet").exists()]
@@ -167,10 +185,10 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
         atomic_write(parts / f"chunk-{i:06d}.parquet", lambda p: pq.write_table(table, p))
 
     if workers > 1 or scheduler:
-        _run_dask(todo, lines, eng, batch_spec, workers, scheduler, write, lambda k: report(k, n), done)
+        _run_dask(todo, lines, lam, eng.indicators, batch_spec, workers, scheduler, write, lambda k: report(k, n), done)
     else:
         for i, (a, b) in todo:
-            write(i, chunk_table(lines.take_products(a, b), eng.lam, eng.indicators, batch_spec))
+            write(i, chunk_table(lines.take_products(a, b), lam, eng.indicators, batch_spec))
             done += b - a
             report(done, n)
     verdict_cols = ([f"pass.{r}" for r in batch_spec.ids] + ["indicators_pass"]) if batch_spec else []
@@ -181,8 +199,8 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
     return summary
 
 
-def _run_dask(todo, lines: Lines, eng, batch_spec, workers: int, scheduler: str | None, write, report,
-              done: int) -> None:
+def _run_dask(todo, lines: Lines, lam: np.ndarray, indicators: IndicatorSet, batch_spec, workers: int,
+              scheduler: str | None, write, report, done: int) -> None:
     """Chunks as dask.distributed tasks; λ is scattered once to every worker."""
     from distributed import Client, LocalCluster, as_completed
 
@@ -194,8 +212,8 @@ def _run_dask(todo, lines: Lines, eng, batch_spec, workers: int, scheduler: str 
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        lam = client.scatter(eng.lam, broadcast=True)
-        futures = {client.submit(chunk_table, lines.take_products(a, b), lam, eng.indicators, batch_spec,
+        lam = client.scatter(lam, broadcast=True)
+        futures = {client.submit(chunk_table, lines.take_products(a, b), lam, indicators, batch_spec,
                                  key=f"lca-chunk-{i}-{a}"): (i, b - a) for i, (a, b) in todo}
         for fut in as_completed(futures):
             i, size = futures[fut]

@@ -49,6 +49,9 @@ class Line:
     label: str
     origin: str
     uncertain: int | None = None  # index into Inventory.uncertain: the row whose spread this line follows
+    # How the amount depends on the product's parameters, for template variations (lca.variations):
+    # amount = Σ_t amount · share_t · Π_{p ∈ params_t} (value_p / template value_p).
+    terms: tuple[tuple[float, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Component:
     stage: str
     mass_kg: float
     recycled_content: float
+    params: tuple[str, ...] = ()  # parameters its mass scales with (its amount and its assemblies')
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class _Resolver:
         self.leaf_link: dict[str, str] = {}
         self.uncertain: list[UncertainRow] = []
         self._key: int | None = None  # the uncertain row the lines being added come from
+        self.leaf_params: dict[str, tuple[str, ...]] = {}  # component -> parameters its mass scales with
+        self._terms: tuple = ()  # the dependency terms of the lines being added
 
     def _row(self, r: BomLine | ProcessLine, origin: str, label: str) -> None:
         """Start the lines of row `r`: they follow its distribution, if it has one."""
@@ -166,10 +172,12 @@ class _Resolver:
                 seen.append(cur.parent)
                 cur = by_id[cur.parent]
         for r in rows:
-            mult, cur = 1.0, r
+            mult, cur, params = 1.0, r, [f"{r.component}.amount"]
             while cur.parent is not None:
                 cur = by_id[cur.parent]
                 mult *= cur.amount
+                params.append(f"{cur.component}.amount")
+            self._terms = ((1.0, tuple(params)),)
             if r.component in children:
                 self._assembly(r, by_id)
             else:
@@ -206,8 +214,9 @@ class _Resolver:
             raise exc.located(file=self.p.bom_path, row=r.row, column="unit") from None
         if units.same_dimension(r.unit, "kg"):
             self.leaf_mass[r.component] = units.convert(r.amount * mult, r.unit, "kg")
+            self.leaf_params[r.component] = self._terms[0][1]
             self.components.append(Component(r.component, r.link, r.stage, self.leaf_mass[r.component],
-                                             r.recycled_content))
+                                             r.recycled_content, self._terms[0][1]))
         else:
             self.warnings.append(f"{self.bom_file} row {r.row}: mass of '{r.component}' unknown "
                                  f"(unit {r.unit}); it is left out of mass-based end-of-life shares")
@@ -228,7 +237,7 @@ class _Resolver:
         self._add(r.stage, "process", idx, amount, r.component, origin)
 
     def _add(self, stage, kind, index, amount, label, origin) -> None:
-        self.lines.append(Line(stage, kind, index, float(amount), label, origin, self._key))
+        self.lines.append(Line(stage, kind, index, float(amount), label, origin, self._key, self._terms))
 
     # ---- processes --------------------------------------------------------------------------
     @property
@@ -239,6 +248,11 @@ class _Resolver:
         sm = self.p.manifest.shipping_mass
         return units.convert(sm.amount, sm.unit, "kg") if sm else self.mass_kg
 
+    def _mass_terms(self, own: tuple[str, ...]) -> tuple:
+        """Dependency terms of an amount proportional to the summed component masses."""
+        total = self.mass_kg
+        return tuple((m / total, own + self.leaf_params[c]) for c, m in self.leaf_mass.items() if m) if total else ()
+
     def _scaled(self, r: ProcessLine, target: str) -> float:
         """Amount in `target`, scaling by lifetime or shipping mass when the unit asks for it."""
         q = units.ureg.Quantity(r.amount, units.parse_unit(r.unit))
@@ -246,9 +260,13 @@ class _Resolver:
         extras = [units.ureg.Quantity(1.0, "dimensionless"),
                   units.ureg.Quantity(life.amount, units.parse_unit(life.unit)),
                   units.ureg.Quantity(self.shipping_mass_kg(), "kg")]
-        for extra in extras:
+        own = (f"{r.id}.amount",) if r.id else ()
+        shipping = ((1.0, own + ("shipping_mass",)),) if self.p.manifest.shipping_mass else self._mass_terms(own)
+        for extra, terms in zip(extras, (((1.0, own),), ((1.0, own + ("lifetime",)),), shipping)):
             try:
-                return float((q * extra).to(units.parse_unit(target)).magnitude)
+                value = float((q * extra).to(units.parse_unit(target)).magnitude)
+                self._terms = terms
+                return value
             except pint.errors.DimensionalityError:
                 continue
         raise self.err(f"unit '{r.unit}' does not fit the linked unit '{target}' (not per product, "
@@ -327,6 +345,9 @@ class _Resolver:
                 raise self.err(f"end-of-life shares of component '{c}' add up to "
                                f"{self._shares[c]:.3g} (more than 1)", r.row, "share", bom=False)
         mass = sum(self.leaf_mass[c] for c in comps) * r.share
+        own = (f"{r.id}.share",) if r.id else ()
+        self._terms = tuple((self.leaf_mass[c] / mass * r.share, own + self.leaf_params[c])
+                            for c in comps if self.leaf_mass[c]) if mass else ()
         self._add(r.stage, "process", idx, units.convert(mass, "kg", target), label, origin)
 
     def _under(self, component: str, ancestor: str) -> bool:
