@@ -53,27 +53,28 @@ def _row_label(path: Path, index: int) -> int:
     return index + (1 if path.suffix.lower() == ".parquet" else 2)
 
 
-def read_frame(path: Path) -> pd.DataFrame:
-    """The raw table with canonical column names."""
+def read_dataframe(path: Path, what: str, excel_dtype, **csv_options) -> pd.DataFrame:
+    """A Parquet, XLSX (first sheet) or CSV table (UTF-8) as a DataFrame; unreadable is an input error."""
     if not path.is_file():
-        raise InputError("catalogue file not found", file=path)
+        raise InputError(f"{what} file not found", file=path)
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
-            df = pd.read_parquet(path)
-        elif suffix in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, dtype={"product": str, "link": str, "unit": str})
-        elif suffix in (".csv", ".txt"):
-            text = _decode(path, path.read_bytes(), None)
-            df = pd.read_csv(io.StringIO(text), dtype={"product": str, "link": str, "unit": str,
-                                                       "stage": str, "category": str}, keep_default_na=False,
-                             na_values={"amount": [""], "recycled_content": [""]})
-        else:
-            raise InputError(f"unsupported catalogue type '{suffix}'", file=path, hint="use .parquet, .csv or .xlsx")
-    except InputError:
-        raise
+            return pd.read_parquet(path)
+        if suffix in (".xlsx", ".xlsm"):
+            return pd.read_excel(path, dtype=excel_dtype, keep_default_na=excel_dtype is not str)
+        if suffix in (".csv", ".txt"):
+            return pd.read_csv(io.StringIO(_decode(path, path.read_bytes(), None)), **csv_options)
     except Exception as exc:  # parser errors of pandas / pyarrow / openpyxl
         raise InputError(f"cannot be read: {exc}", file=path) from exc
+    raise InputError(f"unsupported {what} type '{suffix}'", file=path, hint="use .parquet, .csv or .xlsx")
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """The raw table with canonical column names."""
+    df = read_dataframe(path, "catalogue", {"product": str, "link": str, "unit": str},
+                        dtype={"product": str, "link": str, "unit": str, "stage": str, "category": str},
+                        keep_default_na=False, na_values={"amount": [""], "recycled_content": [""]})
     df.columns = [_canonical(str(c)) for c in df.columns]
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:

@@ -15,39 +15,23 @@ of each parameter it scales with — the resolver records them (lca.inventory.re
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lca.catalogue import Lines
+from lca.catalogue import Lines, read_dataframe
 from lca.errors import InputError
 from lca.inventory.product import STAGES, Product, load_product
 from lca.inventory.resolve import Catalogue, resolve
-from lca.inventory.tables import _decode
 
 DIST = STAGES.index("distribution")
 
 
 def _read(path: Path) -> pd.DataFrame:
     """The table as strings, column names as written (component ids are case-sensitive)."""
-    if not path.is_file():
-        raise InputError("variations file not found", file=path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".parquet":
-            df = pd.read_parquet(path).astype(str).replace({"nan": "", "None": ""})
-        elif suffix in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, dtype=str, keep_default_na=False)
-        elif suffix in (".csv", ".txt"):
-            df = pd.read_csv(io.StringIO(_decode(path, path.read_bytes(), None)), dtype=str, keep_default_na=False)
-        else:
-            raise InputError(f"unsupported variations type '{suffix}'", file=path, hint="use .csv, .xlsx or .parquet")
-    except InputError:
-        raise
-    except Exception as exc:  # parser errors of pandas / pyarrow / openpyxl
-        raise InputError(f"cannot be read: {exc}", file=path) from exc
+    df = read_dataframe(path, "variations", str, dtype=str, keep_default_na=False)
+    df = df.astype(str).replace({"nan": "", "None": ""}) if path.suffix.lower() == ".parquet" else df
     df.columns = [str(c).strip() for c in df.columns]
     if "product" not in df.columns:
         raise InputError("missing column 'product' (the variant id)", file=path, row=1)
