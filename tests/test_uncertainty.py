@@ -72,6 +72,16 @@ def test_build_writes_distributions_to_brightway(uhome):
     assert kinds == {4}
 
 
+def test_export_keeps_background_distributions(uhome, products):
+    """`lca export` copies the used background processes with their exchanges' distributions."""
+    from lca.io.export import product_system
+
+    home, _ = uhome
+    records, _, _ = product_system(products[1], "x", home)
+    diesel = records[("x", DIESEL)]
+    assert {e.get("uncertainty type") for e in diesel["exchanges"] if e["type"] == "technosphere"} == {4}
+
+
 def test_mean_converges_to_the_deterministic_score(uhome, products):
     _, eng = uhome
     (samples, x), invs = _run(eng, products[0], 4000, seed=11)

@@ -25,6 +25,7 @@ from lca.inventory.product import STAGES, load_product
 from lca.results import atomic_write
 
 FORMATS = {"excel": ".xlsx", "ecospold1": ".xml"}
+UNCERTAINTY_FIELDS = ("uncertainty type", "loc", "scale", "shape", "minimum", "maximum", "negative")
 STAGE_NAMES = {"raw_materials": "raw materials", "production": "production", "distribution": "distribution",
                "use": "use", "end_of_life": "end of life"}
 
@@ -101,7 +102,8 @@ def product_system(path: str | Path, db_name: str, home: str | Path | None = Non
             if e["type"] in ("production", "technosphere", "substitution"):
                 code = index.get(inp) or index[(inp[0], f"{inp[0]}{linked.SEPARATOR}{inp[1]}")]
                 inp = (db_name, code)
-            excs.append({"input": inp, "amount": float(e["amount"]), "type": e["type"]})
+            excs.append({"input": inp, "amount": float(e["amount"]), "type": e["type"],
+                         **{k: e[k] for k in UNCERTAINTY_FIELDS if e.get(k) is not None}})
         records[(db_name, procs[j]["code"])] = {
             **{k: node.get(k) for k in ("name", "reference product", "unit", "location", "comment") if node.get(k)},
             "type": "process", "exchanges": excs}
