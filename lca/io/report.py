@@ -63,9 +63,10 @@ class ImportReport:
         return d
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.as_dict(), indent=1, ensure_ascii=False, default=list) + "\n",
-                        encoding="utf-8")
+        from lca.results import atomic_write
+
+        text = json.dumps(self.as_dict(), indent=1, ensure_ascii=False, default=list) + "\n"
+        atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
     def lines(self) -> list[str]:
         t = self.technosphere
