@@ -1,7 +1,7 @@
 """A template product and a table of its variations, screened like a catalogue.
 
 `lca screen TEMPLATE.yaml --variations VARIANTS.csv`. The table has a `product` column (variant
-id), optionally `category`, and one column per varied parameter of the template:
+id), optionally `category` and `notes`, and one column per varied parameter of the template:
 
 - `<component>.amount`   a BOM row's amount, in that row's unit (an assembly scales all below it);
 - `<id>.amount`, `<id>.share`  a process row's amount or end-of-life share (the row needs an `id`);
@@ -98,7 +98,7 @@ def read_variations(path: str | Path, product: Product, bg: Catalogue):
     path = Path(path)
     df = _read(path)
     numbers, links = parameters(product)
-    known = set(numbers) | set(links) | {"product", "category"}
+    known = set(numbers) | set(links) | {"product", "category", "notes"}
     unknown = [c for c in df.columns if c not in known]
     if unknown:
         raise InputError(f"unknown column '{unknown[0]}': not a parameter of the template", file=path, row=1,

@@ -150,3 +150,23 @@ def test_bad_variations(case, template, home, runner, tmp_path):
     assert res.exit_code == 2, res.output
     assert "bad.csv" in text and f"column '{column}'" in text and words in text, text
     assert not out.exists() and not (tmp_path / "out.parquet.parts").exists() and snapshot(home) == before
+
+
+def test_shipped_design_options(home, runner, tmp_path):
+    """The air conditioner's illustrative design options screen; 'base' is the example itself."""
+    from lca.resources import examples_dir
+
+    folder = examples_dir() / "room_air_conditioner"
+    out = tmp_path / "options.parquet"
+    res = runner.invoke(app, ["screen", str(folder / "product.yaml"), "--variations", str(folder / "design_options.csv"),
+                              "--out", str(out), "--home", str(home)])
+    assert res.exit_code == 0, res.output
+    got = pd.read_parquet(out).set_index("product")
+    ds, (inv,) = api.evaluate([folder / "product.yaml"], home=home)
+    want = float(ds["score"].sel(product=inv.product_id, indicator="gwp100").sum("stage"))
+    assert got.loc["base", "gwp100.total"] == pytest.approx(want, rel=1e-9)
+    eng = api.engine(home)
+    k = [i.id for i in eng.indicators.indicators].index("gwp100")
+    power = sum(ln.amount * eng.lam[ln.index, k] for ln in inv.lines if ln.label == "use_electricity")
+    assert got.loc["efficient_compressor", "gwp100.use"] - got.loc["base", "gwp100.use"] == pytest.approx(
+        power * (560 / 620 - 1), rel=1e-9)
