@@ -93,7 +93,8 @@ def _ratios(df: pd.DataFrame, path: Path, numbers: dict[str, float]) -> dict[str
     return out
 
 
-def read_variations(path: str | Path, product: Product, bg: Catalogue):
+def read_variations(path: str | Path, product: Product,
+                    bg: Catalogue) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], pd.DataFrame]:
     """Variant ids, categories, ratio per varied number, and the link columns (template link where blank)."""
     path = Path(path)
     df = _read(path)
