@@ -89,3 +89,15 @@ def test_bad_results_file_exits_2(content, needle, runner, tmp_path):
     res = runner.invoke(app, ["report-catalogue", str(path), "--out", str(tmp_path / "s.html")])
     assert res.exit_code == 2 and needle in res.output
     assert not (tmp_path / "s.html").exists()
+
+
+def test_histogram_of_a_constant_indicator_spans_its_value():
+    """Every product with the same tiny value: the axis is around that value, not numpy's ±0.5."""
+    from lca.report.catalogue import _distribution
+
+    v = np.full(7, 1.212e-6)
+    d = _distribution("photochemical_ozone", np.array([f"p{i}" for i in range(7)]), v)
+    assert sum(d.counts) == 7
+    assert d.edges[0] < 1.212e-6 < d.edges[-1] and d.edges[-1] - d.edges[0] == pytest.approx(0.1 * 1.212e-6)
+    zero = _distribution("gwp100", np.array(["a", "b"]), np.zeros(2))
+    assert zero.edges[0] == -0.5 and zero.edges[-1] == 0.5

@@ -83,7 +83,10 @@ def _distribution(ind: str, ids: np.ndarray, v: np.ndarray) -> Distribution:
     order = np.argsort(v, kind="stable")
     lo, hi = float(v.min()), float(v.max())
     log_bins = lo > 0 and hi / lo > LOG_SPAN
-    counts, edges = np.histogram(v, bins=np.geomspace(lo, hi, BINS + 1) if log_bins else BINS)
+    # numpy spans a constant sample ±0.5, meaningless for values like 1e-6: ±5 % of the value instead
+    pad = (abs(lo) * 0.05 or 0.5) if lo == hi else 0.0
+    counts, edges = np.histogram(v, bins=np.geomspace(lo, hi, BINS + 1) if log_bins else BINS,
+                                 range=None if log_bins else (lo - pad, hi + pad))
     p5, median, p95 = np.percentile(v, [5, 50, 95])
     return Distribution(ind, known.name_en if known else ind, known.name_zh if known else ind,
                         known.unit if known else "", float(v.mean()), float(p5), float(median), float(p95),
