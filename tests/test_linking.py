@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from lca.io.linking import BiosphereLinker, norm_categories
+from lca.io.flownames import norm_categories
+from lca.io.linking import BiosphereLinker
 
 BIOSPHERE = [
     {"code": "co2", "name": "Carbon dioxide, fossil", "categories": ("air",), "unit": "kilogram"},

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from lca.errors import InputError
 from lca.inventory.tables import read_table
-from lca.io.linking import BiosphereLinker, Link, norm_unit, user_key
+from lca.io.flownames import norm_unit, user_key
+from lca.io.linking import BiosphereLinker, Link
 
 COLUMNS = ("name", "compartment", "unit", "exchanges", "biosphere3_code", "factor", "source")
 

@@ -19,9 +19,9 @@ Tiers, first hit wins (the tier is recorded for the report):
 
 Renames tried after the name itself: ecoinvent 2→3 (bw2io), ecoinvent 3.x→3.9 (randonneur_data)
 and a few synonyms for unqualified US/NETL names (``Carbon dioxide``, ``Methane`` and
-``Carbon monoxide`` are taken as fossil — an assumption, listed in ``_SYNONYMS``). Resource names
+``Carbon monoxide`` are taken as fossil — an assumption, listed in ``lca.io.flownames``). Resource names
 are also tried without a unit suffix (``/kg``, ``/m3``) and without a heating value
-(``Coal, bituminous, 24.8 MJ per kg`` → ``Coal, bituminous``), then through ``_RESOURCE_SYNONYMS``
+(``Coal, bituminous, 24.8 MJ per kg`` → ``Coal, bituminous``), then through ``RESOURCE_SYNONYMS``
 (coal ranks → ecoinvent's ``Coal, hard, unspecified`` / ``Coal, brown``; bare ``Water`` →
 ``Water, unspecified natural origin``). The heating value in a source's name is not carried
 over: the LCIA method's own factor for the linked flow applies (e.g. CED counts hard coal at
@@ -35,194 +35,15 @@ Everything else stays unlinked.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+from lca.io.flownames import (FACTORS, HEATING_VALUE, RESOURCE_SYNONYMS, SUBSTANCE_FACTORS, UNIT_SUFFIX,
+                              ecoinvent3_replacements, is_resource, name_renames, norm_cas, norm_categories,
+                              norm_name, norm_unit, user_key)
 from lca.project import BIOSPHERE_DB
 
 TIERS = ("user", "uuid", "name", "name-top", "cas")
-
-_DATA = Path(__file__).resolve().parent / "data"
-
-# openLCA reference-data / ILCD context names → ecoinvent top compartments.
-_CONTEXT_TOP = {
-    "emission to air": "air", "emissions to air": "air", "emission output to atmosphere": "air",
-    "emission to water": "water", "emissions to water": "water",
-    "emission output to freshwater": "water", "emission to soil": "soil", "emissions to soil": "soil",
-    "resource": "natural resource", "resources": "natural resource", "[resource]": "natural resource",
-    "natural resources": "natural resource", "resource": "natural resource",
-    "air": "air", "water": "water", "soil": "soil", "natural resource": "natural resource",
-    "economic": "economic", "inventory indicator": "inventory indicator",
-}
-_ROOTS = {"elementary flows", "elementary flow"}
-_UNSPECIFIED = {"unspecified", "(unspecified)", ""}
-# Sub-compartment synonyms beyond bw2io's ecoinvent 2→3 table (openLCA / ILCD / FEDEFL style).
-_SUB = {
-    ("air", "low. pop."): ("air", "non-urban air or from high stacks"),
-    ("air", "low population density"): ("air", "non-urban air or from high stacks"),
-    ("air", "high population density"): ("air", "urban air close to ground"),
-    ("air", "stratosphere"): ("air", "lower stratosphere + upper troposphere"),
-    ("air", "lower stratosphere + upper troposphere"): ("air", "lower stratosphere + upper troposphere"),
-    ("water", "fresh water"): ("water", "surface water"),
-    ("water", "river"): ("water", "surface water"),
-    ("water", "lake"): ("water", "surface water"),
-    ("water", "ground water"): ("water", "ground-"),
-    ("water", "sea water"): ("water", "ocean"),
-    ("natural resource", "fossil-"): ("natural resource", "in ground"),
-    ("natural resource", "ground-"): ("natural resource", "in water"),
-    ("natural resource", "renewable"): ("natural resource",),
-}
-
-# Same-kind unit factors (source unit → biosphere3 unit), after bw2io unit normalisation.
-_FACTORS = {
-    ("gram", "kilogram"): 1e-3, ("ton", "kilogram"): 1e3, ("milligram", "kilogram"): 1e-6,
-    ("kilowatt hour", "megajoule"): 3.6, ("kilojoule", "megajoule"): 1e-3,
-    ("gigajoule", "megajoule"): 1e3, ("litre", "cubic meter"): 1e-3,
-    ("Becquerel", "kilo Becquerel"): 1e-3, ("hectare", "square meter"): 1e4,
-    ("square meter-year", "square meter-year"): 1.0,
-}
-
-
-def norm_name(name: str) -> str:
-    return re.sub(r"\s+", " ", str(name or "")).strip().lower()
-
-
-def user_key(name: str, categories, unit: str | None) -> tuple[str, str, str]:
-    """How a user mapping names a source flow: normalised name, the source's own compartment path
-    (``unspecified`` when it has none, as the unlinked-flow list shows it), normalised unit."""
-    path = "/".join(str(c).strip().lower() for c in (categories or ()) if str(c).strip())
-    return norm_name(name), path or "unspecified", norm_unit(unit)
-
-
-def norm_cas(cas: str | None) -> str | None:
-    if not cas:
-        return None
-    digits = re.sub(r"[^0-9]", "", str(cas))
-    if len(digits) < 5:
-        return None
-    return f"{int(digits[:-3])}-{digits[-3:-1]}-{digits[-1]}"
-
-
-def norm_unit(unit: str | None) -> str:
-    from bw2io.units import normalize_units
-
-    return normalize_units(str(unit or "").strip())
-
-
-# Unqualified names in US/NETL data that ecoinvent 3 only has in qualified form. Assumption,
-# stated in the report's module doc: unqualified CO2, CH4 and CO from combustion data are fossil.
-_SYNONYMS = {
-    "carbon dioxide": "carbon dioxide, fossil",
-    "methane": "methane, fossil",
-    "carbon monoxide": "carbon monoxide, fossil",
-    "nitrogen oxide": "nitrogen oxides",
-    "sulfur oxides": "sulfur oxides",
-}
-
-# Resource names in US/NETL data → ecoinvent 3.9 names (after heating value and suffix removal).
-_RESOURCE_SYNONYMS = {
-    "coal, bituminous": "coal, hard, unspecified",
-    "coal, unprocessed bituminous": "coal, hard, unspecified",
-    "coal, metallurgical": "coal, hard, unspecified",
-    "coal, hard": "coal, hard, unspecified",
-    "coal": "coal, hard, unspecified",
-    "coal, lignite": "coal, brown",
-    "water": "water, unspecified natural origin",
-    "water, fresh": "water, unspecified natural origin",
-    "carbon dioxide": "carbon dioxide, in air",  # as a resource: uptake from air
-}
-_HEATING_VALUE = re.compile(r",?\s*\d+(?:\.\d+)?\s*[mg]j\s*(?:per|/)\s*kg\b")
-_UNIT_SUFFIX = re.compile(r"\s*/\s*(?:kg|m3)$")
-# Cross-kind conversions tied to a substance: (name prefix, source unit, biosphere3 unit) → factor.
-_SUBSTANCE_FACTORS = {
-    ("water", "kilogram", "cubic meter"): 1e-3,  # 1,000 kg per m³
-    ("gas, natural", "cubic meter", "standard cubic meter"): 1.0,  # source m³ taken as standard m³
-    ("gas, mine", "cubic meter", "standard cubic meter"): 1.0,
-}
-
-_EI3_STEPS = ("3.01-biosphere-ecoinvent-3.1", "3.3-biosphere-ecoinvent-3.4", "3.4-biosphere-ecoinvent-3.5",
-              "3.5-biosphere-ecoinvent-3.6", "3.6-biosphere-ecoinvent-3.7", "3.7-biosphere-ecoinvent-3.8",
-              "3.8-biosphere-ecoinvent-3.9")
-
-
-@lru_cache(maxsize=1)
-def _ecoinvent3_replacements() -> tuple[dict[str, str], dict[str, str]]:
-    """(name → name, uuid → uuid) renames between ecoinvent 3.x biosphere versions up to 3.9.
-
-    From randonneur_data (a bw2io dependency; ecoinvent_migrate files, CC-BY-4.0), chained in
-    version order so a 3.3 name reaches its 3.9 name.
-    """
-    import randonneur_data
-
-    names: dict[str, str] = {}
-    uuids: dict[str, str] = {}
-    registry = randonneur_data.Registry()
-    for step in _EI3_STEPS:
-        data = registry.get_file(f"ecoinvent-{step}-biosphere")
-        for row in data.get("replace", []):
-            src, dst = row.get("source", {}), row.get("target", {})
-            if src.get("uuid") and dst.get("uuid") and src["uuid"] != dst["uuid"]:
-                uuids[src["uuid"]] = dst["uuid"]
-            a, b = norm_name(src.get("name")), norm_name(dst.get("name"))
-            if a and b and a != b:
-                names[a] = b
-    for table in (names, uuids):
-        for k in list(table):
-            seen = {k}
-            while table[k] in table and table[table[k]] not in seen:
-                seen.add(table[k])
-                table[k] = table[table[k]]
-    return names, uuids
-
-
-@lru_cache(maxsize=1)
-def _renames() -> dict[str, str]:
-    """Old elementary-flow names → ecoinvent 3.9 names (ecoinvent 2→3 from bw2io, then 3.x→3.9)."""
-    raw = json.loads((_DATA / "ecoinvent_2_3_names.json").read_text(encoding="utf-8"))["renames"]
-    ei3, _ = _ecoinvent3_replacements()
-    out = {norm_name(k): norm_name(v) for k, v in raw.items()}
-    out = {k: ei3.get(v, v) for k, v in out.items()}
-    for k, v in ei3.items():
-        out.setdefault(k, v)
-    for k, v in _SYNONYMS.items():
-        out.setdefault(k, v)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _category_table() -> dict[tuple, tuple]:
-    from bw2io.compatibility import ECOSPOLD_2_3_BIOSPHERE
-
-    out = {tuple(k): tuple(v) for k, v in ECOSPOLD_2_3_BIOSPHERE.items()}
-    out.update(_SUB)
-    return out
-
-
-def norm_categories(categories) -> tuple[str, ...]:
-    """A foreign compartment path as a biosphere3 categories tuple (best effort)."""
-    parts = [str(c).strip() for c in (categories or ()) if c is not None]
-    while parts and parts[0].lower() in _ROOTS:
-        parts = parts[1:]
-    # NETL/FEDEFL style paths carry a context name somewhere below vendor folders.
-    for i, p in enumerate(parts):
-        if p.lower() in _CONTEXT_TOP or p.lower().startswith("resource"):
-            parts = parts[i:]
-            break
-    if not parts:
-        return ()
-    top = _CONTEXT_TOP.get(parts[0].lower(), "natural resource" if parts[0].lower().startswith("resource")
-                           else parts[0].lower())
-    subs = [p for p in parts[1:] if p.lower() not in _UNSPECIFIED]
-    cats = (top, *subs[:1])
-    return _category_table().get(cats, cats)
-
-
-def is_resource(categories: tuple[str, ...]) -> bool:
-    return bool(categories) and categories[0] == "natural resource"
-
 
 @dataclass(frozen=True)
 class Link:
@@ -264,10 +85,10 @@ class BiosphereLinker:
     def _factor(unit: str, target: dict) -> float | None:
         if unit == target["unit"] or not unit:
             return 1.0
-        factor = _FACTORS.get((unit, target["unit"]))
+        factor = FACTORS.get((unit, target["unit"]))
         if factor is None:
             name = norm_name(target["name"])
-            factor = next((v for (prefix, a, b), v in _SUBSTANCE_FACTORS.items()
+            factor = next((v for (prefix, a, b), v in SUBSTANCE_FACTORS.items()
                            if (a, b) == (unit, target["unit"]) and name.startswith(prefix)), None)
         return factor
 
@@ -283,17 +104,17 @@ class BiosphereLinker:
         """Name variants to try, in order, and the medium an ``…, in ground`` suffix names."""
         names, medium = [n], None
         if resource:
-            base = _HEATING_VALUE.sub("", _UNIT_SUFFIX.sub("", n)).strip(" ,")
+            base = HEATING_VALUE.sub("", UNIT_SUFFIX.sub("", n)).strip(" ,")
             names.append(base)
             m = re.match(r"^(.*?),? in (ground|air|water)$", base)
             if m:
                 names.append(m.group(1))
                 medium = f"in {m.group(2)}"
-        renames = _renames()
+        renamed = name_renames()
         out: list[str] = []
         for nm in names:
-            for x in (nm, renames.get(nm)):
-                for y in (x, _RESOURCE_SYNONYMS.get(x) if resource else None):
+            for x in (nm, renamed.get(nm)):
+                for y in (x, RESOURCE_SYNONYMS.get(x) if resource else None):
                     if y and y not in out:
                         out.append(y)
         return out, medium
@@ -317,7 +138,7 @@ class BiosphereLinker:
             if hit:
                 return hit
         unit = norm_unit(unit)
-        code = _ecoinvent3_replacements()[1].get(code, code)
+        code = ecoinvent3_replacements()[1].get(code, code)
         if code and code in self.by_code:
             hit = self._pick([self.by_code[code]], unit)
             if hit:

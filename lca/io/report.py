@@ -12,7 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lca.io.linking import BiosphereLinker, FlowStats, TIERS, is_resource, norm_categories, norm_name
+from lca.io.flownames import is_resource, norm_categories, norm_name
+from lca.io.linking import TIERS, BiosphereLinker, FlowStats
 
 
 @dataclass
