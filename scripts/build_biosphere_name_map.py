@@ -2,7 +2,7 @@
 
 Source: bw2io's `ecoinvent elementary flows 2-3.xlsx` (read through
 `bw2io.data.get_biosphere_2_3_name_migration_data`, BSD-3-Clause). Reading the workbook takes
-~7 s, so the 288 renames are stored once as JSON for `lca.io.linking`. Re-run after a bw2io
+~7 s, so the 288 renames are stored once as JSON for `lca.io.flownames`. Re-run after a bw2io
 upgrade: `python scripts/build_biosphere_name_map.py`.
 """
 from __future__ import annotations
