@@ -48,7 +48,7 @@ class Lines:
                      self.product_mass_kg[start:stop])
 
 
-def _row_label(path: Path, index: int) -> int:
+def row_label(path: Path, index: int) -> int:
     """Spreadsheet-style row number for CSV/XLSX (header is row 1); record number for Parquet."""
     return index + (1 if path.suffix.lower() == ".parquet" else 2)
 
@@ -107,10 +107,10 @@ def _compact(codes: np.ndarray, size: int, values: np.ndarray) -> tuple[np.ndarr
     return lookup[codes], values[used]
 
 
-def _first_bad(path: Path, mask: np.ndarray, column: str, message: str, hint: str | None = None) -> None:
+def first_bad(path: Path, mask: np.ndarray, column: str, message: str, hint: str | None = None) -> None:
     if mask.any():
         i = int(np.flatnonzero(mask)[0])
-        raise InputError(message.format(i=i), file=path, row=_row_label(path, i), column=column, hint=hint)
+        raise InputError(message, file=path, row=row_label(path, i), column=column, hint=hint)
 
 
 def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
@@ -119,10 +119,10 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
     # product ids
     prod_code, prod_ids = _codes(df["product"])
     if "" in prod_ids:
-        _first_bad(path, prod_ids[prod_code] == "", "product", "product id is missing")
+        first_bad(path, prod_ids[prod_code] == "", "product", "product id is missing")
     # amounts
     amount = pd.to_numeric(df["amount"], errors="coerce").to_numpy(dtype=float)
-    _first_bad(path, ~np.isfinite(amount), "amount", "amount is not a finite number")
+    first_bad(path, ~np.isfinite(amount), "amount", "amount is not a finite number")
     # stages
     if "stage" in df.columns:
         st_code, st_vals = _codes(df["stage"], missing="raw_materials")
@@ -130,19 +130,19 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
         for j, v in enumerate(st_vals):
             key = (v or "raw_materials").lower().replace(" ", "_").replace("-", "_")
             if key not in STAGE_ALIASES:
-                _first_bad(path, st_code == j, "stage", f"unknown stage '{v}'", f"use one of {', '.join(STAGES)}")
+                first_bad(path, st_code == j, "stage", f"unknown stage '{v}'", f"use one of {', '.join(STAGES)}")
             lookup.append(STAGES.index(STAGE_ALIASES[key]))
         stage = np.asarray(lookup, dtype=np.int8)[st_code]
     else:
         stage = np.zeros(n, dtype=np.int8)
     eol = stage == STAGES.index("end_of_life")
-    _first_bad(path, (amount < 0) & ~eol, "amount", "negative amount is not allowed (only end-of-life credits)")
+    first_bad(path, (amount < 0) & ~eol, "amount", "negative amount is not allowed (only end-of-life credits)")
     # links
     link_code, link_vals = _codes(df["link"])
     proc_of_link = np.empty(len(link_vals), dtype=np.int64)
     for j, v in enumerate(link_vals):
         if v not in bg.process_index:
-            _first_bad(path, link_code == j, "link", f"unknown process '{v}'", "run `lca processes` for the list")
+            first_bad(path, link_code == j, "link", f"unknown process '{v}'", "run `lca processes` for the list")
         proc_of_link[j] = bg.process_index[v]
     process = proc_of_link[link_code]
     # units: one conversion factor per (unit, target unit) pair
@@ -159,7 +159,7 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
             factor[j] = units.factor(u, target)
             kg[j] = units.factor(u, "kg") if units.same_dimension(u, "kg") else 0.0
         except InputError as exc:
-            raise exc.located(file=path, row=_row_label(path, int(np.flatnonzero(inverse == j)[0])),
+            raise exc.located(file=path, row=row_label(path, int(np.flatnonzero(inverse == j)[0])),
                               column="unit") from None
     converted = amount * factor[inverse]
     line_kg = amount * kg[inverse]
@@ -172,7 +172,7 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
                            errors="coerce").to_numpy(dtype=float)
         pct = df["recycled_content"].astype(str).str.endswith("%").to_numpy()
         rc = np.where(pct, rc / 100, rc)
-        _first_bad(path, ~np.isfinite(rc) | (rc < 0) | (rc > 1), "recycled_content",
+        first_bad(path, ~np.isfinite(rc) | (rc < 0) | (rc > 1), "recycled_content",
                    "recycled content must be a fraction between 0 and 1 (or a percentage)")
         twin = np.array([bg.process_index.get(bg.recycled_variant[p] or "", -1) for p in range(len(bg.process_unit))])
         split = (rc > 0) & (twin[process] >= 0)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lca.catalogue import Lines, read_dataframe
+from lca.catalogue import Lines, first_bad, read_dataframe, row_label
 from lca.errors import InputError
 from lca.inventory.product import STAGES, Product, load_product
 from lca.inventory.resolve import Catalogue, resolve
@@ -65,12 +65,6 @@ def parameters(product: Product) -> tuple[dict[str, float], dict[str, str]]:
     return numbers, links
 
 
-def _first_bad(path: Path, mask: np.ndarray, column: str, message: str, hint: str | None = None) -> None:
-    if mask.any():
-        row = int(np.flatnonzero(mask)[0]) + 2
-        raise InputError(message, file=path, row=row, column=column, hint=hint)
-
-
 def _ratios(df: pd.DataFrame, path: Path, numbers: dict[str, float]) -> dict[str, np.ndarray]:
     """Per varied number: variant value / template value (1 where the cell is blank)."""
     out = {}
@@ -79,14 +73,14 @@ def _ratios(df: pd.DataFrame, path: Path, numbers: dict[str, float]) -> dict[str
         blank = (text == "").to_numpy()
         value = pd.to_numeric(text.str.rstrip("%").where(~blank, "nan"), errors="coerce").to_numpy(dtype=float)
         value = np.where(text.str.endswith("%").to_numpy(), value / 100, value)
-        _first_bad(path, ~blank & ~np.isfinite(value), col, f"'{col}' is not a finite number")
+        first_bad(path, ~blank & ~np.isfinite(value), col, f"'{col}' is not a finite number")
         template = numbers[col]
         if col.endswith(".share"):
-            _first_bad(path, ~blank & ((value < 0) | (value > 1)), col, "a share must lie between 0 and 1")
+            first_bad(path, ~blank & ((value < 0) | (value > 1)), col, "a share must lie between 0 and 1")
         elif template >= 0:
-            _first_bad(path, ~blank & (value < 0), col, f"negative {col} is not allowed")
+            first_bad(path, ~blank & (value < 0), col, f"negative {col} is not allowed")
         if template == 0:
-            _first_bad(path, ~blank & (value != 0), col, f"the template's {col} is 0, so it cannot be scaled",
+            first_bad(path, ~blank & (value != 0), col, f"the template's {col} is 0, so it cannot be scaled",
                        "give the template row a non-zero value")
             continue
         out[col] = np.where(blank, 1.0, value / template)
@@ -105,14 +99,14 @@ def read_variations(path: str | Path, product: Product,
         raise InputError(f"unknown column '{unknown[0]}': not a parameter of the template", file=path, row=1,
                          column=unknown[0], hint=f"the template's parameters: {', '.join(sorted(numbers) + sorted(links))}")
     ids = df["product"].to_numpy(dtype=object)
-    _first_bad(path, ids == "", "product", "variant id is missing")
+    first_bad(path, ids == "", "product", "variant id is missing")
     dup = pd.Series(ids).duplicated().to_numpy()
-    _first_bad(path, dup, "product", "variant id used twice", "give each variant its own id")
+    first_bad(path, dup, "product", "variant id used twice", "give each variant its own id")
     for col in (c for c in df.columns if c in links):
         vals = df[col].where(df[col] != "", links[col])
         df[col] = vals
         bad = ~vals.isin(list(bg.process_index)).to_numpy()
-        _first_bad(path, bad, col, f"unknown process '{vals[bad].iloc[0]}'" if bad.any() else "",
+        first_bad(path, bad, col, f"unknown process '{vals[bad].iloc[0]}'" if bad.any() else "",
                    "run `lca processes` for the list")
     cats = df["category"].to_numpy(dtype=object) if "category" in df.columns else np.full(len(df), "", dtype=object)
     link_cols = [c for c in df.columns if c in links]
@@ -146,8 +140,8 @@ def variant_lines(template: str | Path, variations: str | Path, bg: Catalogue) -
             inv = resolve(_with_links(product, swapped), bg)
         except InputError as exc:
             raise InputError(f"with {', '.join(f'{c} = {v}' for c, v in swapped.items())}: {exc.message}",
-                             file=variations, row=int(rows[0]) + 2, column=next(iter(swapped), None),
-                             hint=exc.hint) from None
+                             file=variations, row=row_label(Path(variations), int(rows[0])),
+                             column=next(iter(swapped), None), hint=exc.hint) from None
         rows = np.asarray(rows)
 
         def scale(params: tuple[str, ...]) -> np.ndarray:
