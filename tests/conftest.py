@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,20 @@ EXAMPLES = sorted((REPO / "inventories" / "examples").glob("*/product.yaml"))
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory) -> Path:
-    """A built project home shared by the session (read-only for tests)."""
+    """A built project home shared by the session (read-only for tests).
+
+    By default (LCA_TEST_HOME unset) every session builds its own in a temporary folder (~10 s).
+    Opt-in: LCA_TEST_HOME names a home built beforehand with `lca setup --home DIR`, used as is,
+    because mutmut (scripts/mutation.sh) starts a pytest session per mutant and would otherwise
+    rebuild the project for each. A stale or missing build there fails the session instead of
+    being rebuilt under other sessions' feet.
+    """
+    prebuilt = os.environ.get("LCA_TEST_HOME")
+    if prebuilt:
+        h = Path(prebuilt).resolve()
+        if not project.is_current(h):
+            pytest.fail(f"LCA_TEST_HOME={h} is not a current build: run `lca setup --home {h}`")
+        return h
     h = tmp_path_factory.mktemp("lca-home")
     project.setup(h)
     return h
