@@ -86,7 +86,7 @@ def margin_pct(value: float, threshold: float, op: str) -> float | None:
         return (threshold - value) / abs(threshold) * 100
     if op in (">=", ">"):
         return (value - threshold) / abs(threshold) * 100
-    return -abs(value - threshold) / abs(threshold) * 100
+    return 0.0 - abs(value - threshold) / abs(threshold) * 100  # 0.0 - x: an exact match is +0.0, not -0.0
 
 
 def _basic(spec: Spec, manifest: Manifest) -> list[BasicVerdict]:
