@@ -125,6 +125,8 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     start = time.perf_counter()
     old = read_state(home_dir)
     name = f"lca-{version[:16]}"
+    if old and old.project == name:  # a forced rebuild of the current data: build beside it, never over it
+        name += "-rebuilt"
     bd = brightway(home_dir)
     with quiet():
         if name in bd.projects:
@@ -148,7 +150,7 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
         with quiet():
             _carry_over(bd, old.project, name)
     report("matrices", 0.8)
-    cache_name = f"cache/matrices-{version[:16]}.npz"
+    cache_name = f"cache/matrices-{name.removeprefix('lca-')}.npz"  # one cache per project
     (home_dir / "cache").mkdir(exist_ok=True)
     with quiet():
         build.write_matrix_cache(home_dir / cache_name)
