@@ -271,7 +271,8 @@ def processes(
                  if (p["code"].startswith(f"{database}:") and not p.get("cutoff")) or
                  (not database and ":" not in p["code"])]
         t = Table(title=f"{database or 'background'} processes ({len(shown)})", title_justify="left")
-        for col in ("code", "name", "unit", "location", "source"):
+        t.add_column("code", no_wrap=True)  # whole, to copy into a BOM's link column
+        for col in ("name", "unit", "location", "source"):
             t.add_column(col)
         for p in shown:
             prov = p.get("provenance", {})
