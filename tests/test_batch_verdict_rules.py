@@ -57,8 +57,10 @@ def test_values_by_stage_scope_per_mass_and_mass_by_hand():
                  scope=[RAW, -1, PROD, -1], per_mass=[False, False, True, False],
                  is_mass=[False, False, False, True], mass_factor=[1.0, 1.0, 1.0, 1000.0],
                  ops=["<=", "<=", "<=", "<="], thresholds=[5, 20, 10, 1000])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a massless product divides by zero silently: NaN, no warning
+    # a massless product divides by zero silently: NaN, no warning, whatever numpy's error state
+    # the caller left (some imports set invalid='ignore' process-wide)
+    with np.errstate(all="warn"), warnings.catch_warnings():
+        warnings.simplefilter("error")
         got = spec.values(_lines(LINES, MASS))
     nan = np.nan
     expected = np.array([
@@ -94,10 +96,11 @@ BASIC = [{"id": b, "text_zh": "合成", "text_en": "synthetic", "clause": "4.1",
          for b in ("management", "emissions")]
 
 
-@pytest.fixture(scope="module")
-def compiled(engine, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("batch-spec")
-    spec = load_spec(write_spec(folder, basic=BASIC, indicators=[
+@pytest.fixture
+def compiled(engine, tmp_path):
+    """Compiled per test (not per module): mutmut runs for a mutant only the tests during which the
+    mutated function ran, and a module-scoped fixture runs during the first test alone."""
+    spec = load_spec(write_spec(tmp_path, basic=BASIC, indicators=[
         requirement("gwp_t", "gwp100", "<=", 1.0, "t", group="environment"),
         requirement("rc", "recycled_content", ">=", 30, "%"),  # a BOM rule other than mass: not assessed
         requirement("energy_tce", "energy_kgce", "<=", 1.0, "tce", stage="production", group="energy"),
