@@ -1,67 +1,26 @@
-"""Python API behind the CLI: set up on first use, read products, score them, return a Dataset."""
+"""The Python face of the engine, which the CLI, the tests and services call: set up on first use, read
+products and score them (a Dataset).
+
+    from lca import api
+    ds, inventories = api.evaluate(["inventories/examples/office_chair/product.yaml"])
+"""
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 import xarray as xr
 
-from lca import linked, project
-from lca.errors import InputError
-from lca.engine import Engine, Matrices
-from lca.inventory.product import load_product
-from lca.inventory.resolve import Inventory, resolve
-from lca.methods import DEFAULT_SET, Indicator, IndicatorSet, get_set
-from lca.results import to_dataset
+from lca.assess.results import score
+from lca.engine import project
+from lca.engine.methods import DEFAULT_SET
+from lca.engine.session import engine, lcia_engine, read_inventories
+from lca.inventory.resolve import Inventory
 
-
-@lru_cache(maxsize=2)
-def _matrices(cache_path: str, version: str) -> Matrices:
-    return Matrices.load(Path(cache_path), version)
-
-
-@lru_cache(maxsize=4)
-def _engine(cache_path: str, version: str, set_id: str, databases: tuple[str, ...] = (), home: str = "") -> Engine:
-    m = _matrices(cache_path, version)
-    if databases:
-        m = linked.with_databases(m, Path(home), databases)
-    return Engine(m, get_set(set_id).lcia_only())
-
-
-def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
-           progress: project.Progress | None = None, databases: tuple[str, ...] = ()) -> Engine:
-    """The engine for the current background (built on first use), factorised once per process;
-    with `databases`, also over those imported databases (products link to them as `DB:code`)."""
-    state = project.ensure(home, progress)
-    cache = project.home(home) / state.cache
-    return _engine(str(cache), state.data_version, indicator_set, tuple(databases), str(project.home(home)))
-
-
-def lcia_engine(indicators: list[Indicator], home: str | Path | None = None) -> Engine:
-    """An engine over exactly these (LCIA) indicators on the current background."""
-    unique = list({i.id: i for i in indicators}.values())
-    return engine(home).for_indicators(IndicatorSet(id="selection", title_en="selected indicators",
-                                                    title_zh="所选指标", provenance={}, indicators=unique))
-
-
-def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:
-    """Load and resolve every product before any scoring, so bad input fails before work is done."""
-    invs, seen = [], {}
-    for p in paths:
-        product = load_product(p)
-        if product.id in seen:
-            raise InputError(f"product id '{product.id}' is also used by {seen[product.id]}",
-                             file=product.manifest_path, column="id", hint="give each product a unique id")
-        seen[product.id] = product.manifest_path
-        invs.append(resolve(product, eng.m.catalogue))
-    return invs
+__all__ = ["engine", "evaluate", "lcia_engine", "read_inventories"]
 
 
 def evaluate(paths: list[str | Path], indicator_set: str = DEFAULT_SET, home: str | Path | None = None,
              progress: project.Progress | None = None) -> tuple[xr.Dataset, list[Inventory]]:
     """Stage-resolved scores of products (YAML manifests) for an indicator set."""
-    get_set(indicator_set)  # unknown set is an input error before any set-up work
-    eng = engine(home, indicator_set, progress, linked.databases_in(paths))
-    invs = read_inventories(paths, eng)
-    results = [eng.evaluate(inv) for inv in invs]
-    return to_dataset(invs, results, eng.indicators, eng.m.version), invs
+    return score(paths, indicator_set, home, progress)
+

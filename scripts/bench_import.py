@@ -22,7 +22,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from lca import project
+    from lca.engine import project
     from lca.io.importer import import_database
 
     with tempfile.TemporaryDirectory() as home:

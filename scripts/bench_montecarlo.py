@@ -1,7 +1,7 @@
 """Monte Carlo benchmark: 1,000 iterations of one example product, against bw2calc's Monte Carlo in the same run.
 
 The shipped background carries no exchange uncertainty, so for timing every background exchange gets a
-synthetic lognormal spread (GSD² 1.2) in a temporary copy of the data (lca.synthetic.uncertain_data_root),
+synthetic lognormal spread (GSD² 1.2) in a temporary copy of the data (lca.population.synthetic.uncertain_data_root),
 built into a temporary project. Both engines then sample every exchange of the same Brightway data:
 
 - lca: `lca.uncertainty.sample_scores` (all draws up front from stats_arrays, refactorise A per
@@ -29,13 +29,15 @@ def main() -> None:
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="lca-bench-mc-"))
 
-    from lca.synthetic import uncertain_data_root
+    from lca.population.synthetic import uncertain_data_root
 
     os.environ["LCA_DATA_DIR"] = str(uncertain_data_root(tmp / "data", {"*": {"type": "lognormal", "gsd2": 1.2}}))
     import numpy as np
 
-    from lca import api, project, uncertainty
-    from lca.inventory.product import STAGES
+    from lca import api
+    from lca.core.stages import STAGES
+    from lca.engine import project
+    from lca.uncertainty import sampling
 
     home = tmp / "home"
     start = time.perf_counter()
@@ -45,10 +47,10 @@ def main() -> None:
     manifest = tmp / "data" / "inventories" / "examples" / args.product / "product.yaml"
     inv = api.read_inventories([manifest], eng)[0]
     start = time.perf_counter()
-    entries = uncertainty.uncertain_entries(eng)
+    entries = sampling.uncertain_entries(eng)
     prep = time.perf_counter() - start
     start = time.perf_counter()
-    samples, _ = uncertainty.sample_scores(eng, [inv], args.iterations, args.seed, entries)
+    samples, _ = sampling.sample_scores(eng, [inv], args.iterations, args.seed, entries)
     ours = time.perf_counter() - start
     gwp = samples[:, 0, 0].sum(axis=1)
     print(f"lca:     {args.iterations} iterations, {entries.size} uncertain exchanges, "

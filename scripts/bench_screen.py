@@ -61,7 +61,7 @@ def bench_naive(df, eng, home: str, n: int) -> float:
     """Seconds per product for bw2calc.LCA re-solved per product (lci + lcia per indicator)."""
     import bw2calc as bc
 
-    from lca import project
+    from lca.engine import project
 
     bd = project.brightway(Path(home), project.read_state(Path(home)).project)
     nodes = {a["code"]: a.id for a in bd.Database(project.BACKGROUND_DB)}
@@ -84,8 +84,9 @@ def bench_fast_scores(df, eng, home: str, n: int, tmp: Path) -> tuple[float, flo
     """(bw2calc FastScoresOnlyMultiLCA adjoint seconds, our screen seconds) on the same n products."""
     import bw2calc as bc
 
-    from lca import api, project
-    from lca.screen import screen
+    from lca import api
+    from lca.engine import project
+    from lca.population.screen import screen
 
     bd = project.brightway(Path(home), project.read_state(Path(home)).project)
     nodes = {a["code"]: a.id for a in bd.Database(project.BACKGROUND_DB)}
@@ -145,7 +146,7 @@ def synthetic_background(n: int = 20000, per: int = 17, hubs: int = 500, seed: i
 def bench_background() -> dict:
     from scipy.sparse.linalg import splu
 
-    from lca.ordering import Factorised
+    from lca.core.ordering import Factorised
 
     A, CB = synthetic_background()
     start = time.perf_counter()
@@ -164,7 +165,8 @@ def main() -> None:
     parser.add_argument("--home", default=None, help="LCA home (default: a temporary one)")
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
-    from lca import api, synthetic
+    from lca import api
+    from lca.population import synthetic
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)

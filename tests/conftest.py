@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lca import api, project, resources
+from lca import api
+from lca.core import resources
+from lca.engine import project
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "inventories" / "examples").glob("*/product.yaml"))

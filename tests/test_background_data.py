@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lca import resources, units
+from lca.core import resources, units
 from lca.inventory.background import load_background
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")

@@ -4,10 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import snapshot
 
 from lca.cli import app
-
-from conftest import snapshot
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -6,14 +6,13 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
-from lca import calibrate as cal
-from lca.cli import app
-from lca.errors import InputError
-from lca.screen import screen
-from lca.specs import load_spec
-
 from specs_helpers import requirement, write_spec
+
+from lca.assess.specs import load_spec
+from lca.cli import app
+from lca.core.errors import InputError
+from lca.population import calibrate as cal
+from lca.population.screen import screen
 
 N = 1000
 STEEL, POWER = "steel_crude_worldsteel", "electricity_grid_cn"

@@ -1,7 +1,7 @@
 """The shipped data sheet is current and lists a source for every process."""
-from lca import resources
-from lca.datasheet import render
+from lca.core import resources
 from lca.inventory.background import load_background
+from lca.inventory.datasheet import render
 
 
 def test_datasheet_is_up_to_date():

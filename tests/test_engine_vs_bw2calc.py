@@ -12,13 +12,14 @@ import dataclasses
 
 import numpy as np
 import pytest
-
-from lca import api, project
-from lca.inventory.product import STAGES, load_product
-from lca.inventory.resolve import resolve
-from lca.methods import indicator_sets
-
 from conftest import EXAMPLES
+
+from lca import api
+from lca.core.stages import STAGES
+from lca.engine import project
+from lca.engine.methods import indicator_sets
+from lca.inventory.product import load_product
+from lca.inventory.resolve import resolve
 
 
 def _float32_lines(lines):

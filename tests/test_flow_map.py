@@ -11,12 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import brightway_of, copy_of, snapshot
 from typer.testing import CliRunner
 
 from lca.cli import app
-from lca.methods import get_set
-
-from conftest import brightway_of, copy_of, snapshot
+from lca.engine.methods import get_set
 
 SIMAPRO = Path(__file__).resolve().parent / "data" / "simapro" / "small.csv"
 TRACER = "Illustrative tracer compound X"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from lca import api, uncertainty
-from lca.cli import app
-from lca.inventory.product import STAGES
-
 from conftest import snapshot
 from specs_helpers import write_product
+
+from lca import api
+from lca.cli import app
+from lca.core.stages import STAGES
+from lca.uncertainty import sampling
 
 HEAD = "component,link,amount,unit,stage,recycled_content,uncertainty,gsd2,sd,minimum,maximum,uncertainty_source\n"
 BOM = HEAD + ("frame,hdpe_primary_desnz,6,kg,raw_materials,0.5,lognormal,1.3,,,,synthetic test spread\n"
@@ -48,7 +48,7 @@ def test_rows_carry_their_distribution(product, engine):
 def test_each_iteration_is_the_linear_response_to_the_drawn_rows(product, engine):
     (inv,) = api.read_inventories([product], engine)
     det = engine.evaluate(inv).scores  # indicators × stages
-    samples, x = uncertainty.sample_scores(engine, [inv], 300, seed=7)
+    samples, x = sampling.sample_scores(engine, [inv], 300, seed=7)
     assert x.shape == (len(inv.uncertain), 300)
     rel = x / np.array([u.center for u in inv.uncertain])[:, None] - 1  # rows × iterations
     # each uncertain row's deterministic contribution per indicator and stage, by plain algebra
@@ -69,9 +69,9 @@ def test_each_iteration_is_the_linear_response_to_the_drawn_rows(product, engine
 
 def test_same_seed_same_samples(product, engine):
     (inv,) = api.read_inventories([product], engine)
-    a, _ = uncertainty.sample_scores(engine, [inv], 50, seed=3)
-    b, _ = uncertainty.sample_scores(engine, [inv], 50, seed=3)
-    c, _ = uncertainty.sample_scores(engine, [inv], 50, seed=4)
+    a, _ = sampling.sample_scores(engine, [inv], 50, seed=3)
+    b, _ = sampling.sample_scores(engine, [inv], 50, seed=3)
+    c, _ = sampling.sample_scores(engine, [inv], 50, seed=4)
     assert np.array_equal(a, b) and not np.array_equal(a, c)
 
 

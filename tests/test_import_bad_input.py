@@ -4,11 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import USLCI, snapshot
 
 from lca.cli import app
-
-from conftest import snapshot
-from conftest import USLCI
 
 
 def _truncated(tmp: Path) -> Path:

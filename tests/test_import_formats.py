@@ -14,11 +14,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import brightway_of, copy_of, snapshot
 from typer.testing import CliRunner
 
 from lca.cli import app
-
-from conftest import brightway_of, copy_of, snapshot
 
 DATA = Path(__file__).resolve().parent / "data"
 ES2 = DATA / "ecospold2"
@@ -105,7 +104,7 @@ def _import(home: Path, path: Path, fmt: str, name: str):
 def test_import_links_and_scores(fmt, fmt_home):
     import bw2calc as bc
 
-    from lca.methods import get_set
+    from lca.engine.methods import get_set
 
     case = CASES[fmt]
     result = _import(fmt_home, case["path"], fmt, case["name"])
@@ -200,10 +199,10 @@ def test_bad_format_input_changes_nothing(case, fmt_home, tmp_path):
 
 def test_format_detected_from_the_file(tmp_path):
     """Without --format, each fixture is recognised by its name and first bytes."""
-    from lca.errors import InputError
-    from lca.io.detect import detect_format
-
     from conftest import USLCI
+
+    from lca.core.errors import InputError
+    from lca.io.detect import detect_format
 
     assert detect_format(USLCI) == "jsonld"
     assert detect_format(ES2) == "ecospold2"

@@ -32,11 +32,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import brightway_of, copy_of
 from typer.testing import CliRunner
 
-from lca.methods import get_set
-
-from conftest import brightway_of, copy_of
+from lca.engine.methods import get_set
 
 NS = uuid.UUID("6f1c2a8e-3b7d-4c55-9a0e-2d4b8f61c0aa")
 

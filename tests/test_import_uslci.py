@@ -9,10 +9,10 @@ import json
 
 import numpy as np
 import pytest
-
-from lca.methods import IndicatorSet, get_set
-
 from conftest import brightway_of
+
+from lca.engine.methods import IndicatorSet, get_set
+
 CHECKED = ("gwp100", "ced_nonrenewable")
 
 
@@ -66,8 +66,8 @@ def test_every_process_solves_and_equals_bw2calc(uslci_bd):
     """
     import bw2calc as bc
 
-    from lca.engine import Engine
-    from lca.io.matrices import database_matrices
+    from lca.engine.bw_matrices import database_matrices
+    from lca.engine.solver import Engine
 
     bd = uslci_bd
     inds = _indicators()

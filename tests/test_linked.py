@@ -4,9 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lca import api, project
+from lca import api
 from lca.cli import app
-from lca.inventory.product import STAGES
+from lca.core.stages import STAGES
+from lca.engine import project
 
 
 def _product(folder, rows: str):
@@ -86,7 +87,6 @@ def test_export_of_a_product_linking_uslci(import_home, uslci_process, runner, t
     """The exported system carries the USLCI supply chain (and its own unlinked flows) and scores
     like `lca evaluate` once imported back."""
     import bw2calc as bc
-
     from conftest import brightway_of
 
     code, unit = uslci_process

@@ -3,7 +3,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import spsolve
 
-from lca.ordering import Factorised, upstream_order
+from lca.core.ordering import Factorised, upstream_order
 
 
 def _technosphere(n=400, seed=0):

@@ -1,4 +1,4 @@
-"""Product reports: every number in the HTML equals the engine's, the verdict equals lca.evaluate's,
+"""Product reports: every number in the HTML equals the engine's, the verdict equals lca.assess.evaluate's,
 the document is self-contained and reproducible, and bad options change nothing."""
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from conftest import EXAMPLES, REPO
 from lxml import html as lhtml
 
 from lca import api
+from lca.assess.evaluate import evaluate as check
+from lca.assess.specs import find
 from lca.cli import app
-from lca.evaluate import evaluate as check
-from lca.inventory.product import STAGES
+from lca.core.stages import STAGES
 from lca.report import model, render
 from lca.report.i18n import LANGS, labels
-from lca.specs import find
-
-from conftest import EXAMPLES, REPO
 
 HOT_MELT = REPO / "inventories" / "examples" / "hot_melt_adhesive" / "product.yaml"
 SPEC = "tcpcif_0086_2021_bulk"
@@ -188,7 +187,7 @@ def test_uncertainty_section_only_when_given(home):
 
 
 def test_iterations_give_the_monte_carlo_pass_probabilities(home, runner, tmp_path):
-    from lca.uncertainty import evaluate as monte_carlo
+    from lca.uncertainty.montecarlo import evaluate as monte_carlo
 
     res, doc = _report(runner, home, tmp_path / "mc.html", HOT_MELT, "--spec", SPEC, "--iterations", "100",
                        "--seed", "3")

@@ -13,14 +13,13 @@ import pyarrow.parquet as pq
 import pytest
 from lxml import html as lhtml
 from PIL import Image
+from test_report import HOT_MELT, SPEC
 
-from lca import synthetic
+from lca.assess.specs import find
+from lca.population import synthetic
+from lca.population.screen import screen
 from lca.report import catalogue, model, render
 from lca.report.charts import STAGE_COLOURS
-from lca.screen import screen
-from lca.specs import find
-
-from test_report import HOT_MELT, SPEC
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "

@@ -9,9 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 from lxml import html as lhtml
 
-from lca import synthetic
 from lca.cli import app
-from lca.screen import screen
+from lca.population import synthetic
+from lca.population.screen import screen
 
 
 @pytest.fixture

@@ -10,12 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from conftest import EXAMPLES
 
 from lca import api
+from lca.assess.results import export
 from lca.cli import app
-from lca.results import export
-
-from conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import REPO, brightway_of
 
 from lca.cli import app
-from lca.methods import get_set
-
-from conftest import REPO, brightway_of
+from lca.engine.methods import get_set
 
 ROOT = "Electricity, at eGrid, SRVC, 2010"
 
@@ -92,7 +91,7 @@ def test_export_product_system_round_trip(import_home, runner, tmp_path, fmt, su
     import bw2calc as bc
 
     from lca import api
-    from lca.inventory.product import STAGES
+    from lca.core.stages import STAGES
     from lca.io.export import STAGE_NAMES, product_system
 
     bd = brightway_of(import_home)

@@ -4,14 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-from lca import project, synthetic
-from lca.cli import app
-from lca.inventory.product import STAGES, load_product
-from lca.inventory.resolve import resolve
-from lca.screen import screen
-
 from conftest import EXAMPLES, snapshot
+
+from lca.cli import app
+from lca.core.stages import STAGES
+from lca.engine import project
+from lca.inventory.product import load_product
+from lca.inventory.resolve import resolve
+from lca.population import synthetic
+from lca.population.screen import screen
 
 
 @pytest.fixture(scope="module")

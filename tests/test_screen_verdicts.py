@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from lca.assess.specs import load_spec
 from lca.cli import app
-from lca.indicators import background_roles
-from lca.screen import screen
-from lca.specs import load_spec
+from lca.engine.indicators import background_roles
+from lca.population.screen import screen
 
 SPEC = {
     "id": "synthetic_screening_test", "version": "1", "category": "synthetic",
@@ -38,7 +38,7 @@ def spec(tmp_path_factory):
 
 
 def test_batch_verdicts_by_hand(engine, home, spec, tmp_path):
-    from lca import synthetic
+    from lca.population import synthetic
 
     cat = synthetic.catalogue(engine.m.catalogue, 300, seed=11)
     cat.to_parquet(tmp_path / "c.parquet")
@@ -75,7 +75,7 @@ def test_batch_verdicts_by_hand(engine, home, spec, tmp_path):
 
 
 def test_cli_screen_with_spec(engine, home, runner, tmp_path, spec):
-    from lca import synthetic
+    from lca.population import synthetic
 
     synthetic.catalogue(engine.m.catalogue, 50, seed=2).to_parquet(tmp_path / "c.parquet")
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(SPEC, allow_unicode=True), encoding="utf-8")

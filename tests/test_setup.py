@@ -4,11 +4,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from lca import project, resources
-from lca.errors import DataError
-
 from conftest import snapshot
+
+from lca.core import resources
+from lca.core.errors import DataError
+from lca.engine import project
 
 
 def test_second_setup_does_nothing(home):
@@ -20,7 +20,7 @@ def test_second_setup_does_nothing(home):
 
 
 def test_project_holds_biosphere_methods_and_background(home):
-    from lca.methods import required_methods
+    from lca.engine.methods import required_methods
 
     state = project.read_state(home)
     bd = project.brightway(home, state.project)

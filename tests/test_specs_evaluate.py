@@ -12,14 +12,13 @@ import json
 
 import pytest
 import yaml
-
-from lca import resources
-from lca.cli import app
-from lca.evaluate import evaluate, margin_pct
-from lca.errors import InputError
-from lca.specs import load_spec
-
 from specs_helpers import BOM, PROCESSES, requirement, write_product, write_spec
+
+from lca.assess.evaluate import evaluate, margin_pct
+from lca.assess.specs import load_spec
+from lca.cli import app
+from lca.core import resources
+from lca.core.errors import InputError
 
 KGCE_MJ = 29.3076
 PROD_KGCE = (10 * 3.6 + 50) / KGCE_MJ
@@ -167,7 +166,7 @@ def test_cli_exit_codes_and_json_verdict(product, home, tmp_path, runner):
 
 def test_example_adhesive_against_its_shipped_spec(home):
     """The README's evaluation: production energy (120 kWh × 3.6 + 4300 MJ) / 29.3076 per tonne."""
-    from lca.specs import find
+    from lca.assess.specs import find
 
     _, spec = find("tcpcif_0086_2021_bulk")
     ev = evaluate([resources.examples_dir() / "hot_melt_adhesive" / "product.yaml"], spec, home)[0]

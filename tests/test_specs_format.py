@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
-
-from lca.cli import app
-from lca.errors import InputError
-from lca.specs import load_spec, shipped
-
 from specs_helpers import requirement, write_spec
+
+from lca.assess.specs import load_spec, shipped
+from lca.cli import app
+from lca.core.errors import InputError
 
 
 def test_shipped_specs_cover_at_least_five_categories_and_cite_every_threshold():

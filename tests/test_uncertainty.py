@@ -6,14 +6,16 @@ import json
 import numpy as np
 import pytest
 from pydantic import ValidationError
-
-from lca import api, project, uncertainty
-from lca.synthetic import uncertain_data_root
-from lca.cli import app
-from lca.inventory.background import Exchange, Uncertainty
-from lca.inventory.product import STAGES
-
 from specs_helpers import BOM, requirement, write_product, write_spec
+
+from lca import api
+from lca.cli import app
+from lca.core.stages import STAGES
+from lca.engine import project
+from lca.inventory.background import Exchange, Uncertainty
+from lca.population.synthetic import uncertain_data_root
+from lca.uncertainty import montecarlo as uncertainty
+from lca.uncertainty import sampling
 
 GRID, DIESEL, GAS = "electricity_grid_cn", "diesel_supplied_and_burned", "natural_gas_combustion"
 SPREADS = {GRID: {"type": "normal", "sd": 0.05},
@@ -43,7 +45,7 @@ def products(tmp_path_factory):
 
 def _run(eng, manifest, iterations, seed):
     invs = api.read_inventories([manifest], eng)
-    return uncertainty.sample_scores(eng, invs, iterations, seed), invs
+    return sampling.sample_scores(eng, invs, iterations, seed), invs
 
 
 @pytest.mark.parametrize("raw, message", [({"type": "lognormal", "sd": 0.1}, "exactly gsd2"),
@@ -94,7 +96,7 @@ def test_mean_converges_to_the_deterministic_score(uhome, products):
 
 def test_each_iteration_is_exact_with_a_sampled_technosphere(uhome, products):
     _, eng = uhome
-    entries = uncertainty.uncertain_entries(eng)
+    entries = sampling.uncertain_entries(eng)
     (samples, x), _ = _run(eng, products[1], 50, seed=2)
     gwp = eng.lam[:, 0]
     expected = np.zeros(50)
@@ -139,7 +141,7 @@ def test_cli_probabilities_and_sensitivity(uhome, products, runner, tmp_path):
 
 
 def test_shipped_background_has_no_spread(engine, home, monkeypatch):
-    from lca.resources import examples_dir
+    from lca.core.resources import examples_dir
 
     monkeypatch.delenv("LCA_DATA_DIR", raising=False)
     manifest = examples_dir() / "office_chair" / "product.yaml"
@@ -152,9 +154,10 @@ def test_calibration_band_over_exchange_uncertainty(uhome, tmp_path):
     """Product i uses i kWh of the uncertain grid: in every draw the 20 % threshold is 200 × that draw's kWh score."""
     import pandas as pd
 
-    from lca import calibrate as cal
-    from lca.methods import registry
-    from lca.specs import load_spec
+    from lca.assess.specs import load_spec
+    from lca.engine.methods import registry
+    from lca.population import calibrate as cal
+    from lca.population import calibration_output
 
     home, eng = uhome
     n = 1000
@@ -171,5 +174,5 @@ def test_calibration_band_over_exchange_uncertainty(uhome, tmp_path):
     run = cal.calibrate(pop, spec, tgts, 0.2, bootstrap=0, exchange=thresholds)
     lo, hi = run.indicators[0].exchange_band
     assert lo < run.indicators[0].threshold < hi and run.exchange_iterations == 40
-    cal.write(run, pop.values, tmp_path / "out", formats=("svg",))
+    calibration_output.write(run, pop.values, tmp_path / "out", formats=("svg",))
     assert "exchange-uncertainty band" in (tmp_path / "out" / "gwp100.production.distribution.svg").read_text()

@@ -1,7 +1,7 @@
 import pytest
 
-from lca import units
-from lca.errors import InputError
+from lca.core import units
+from lca.core.errors import InputError
 
 
 def test_kgce_is_gbt2589_value():

@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import snapshot
+from specs_helpers import requirement, write_product, write_spec
 
 from lca import api
 from lca.cli import app
-from lca.inventory.product import STAGES
-
-from conftest import snapshot
-from specs_helpers import requirement, write_product, write_spec
+from lca.core.stages import STAGES
 
 BOM = """component,parent,link,amount,unit,stage,recycled_content
 body,,,2,piece,raw_materials,
@@ -103,7 +102,7 @@ def test_variants_equal_their_own_products(template, variations, home, runner, t
 
 
 def test_verdicts_on_variants_equal_evaluate(template, variations, home, runner, tmp_path):
-    from lca.evaluate import evaluate as check
+    from lca.assess.evaluate import evaluate as check
 
     path, df = variations
     spec = write_spec(tmp_path, indicators=[
@@ -118,7 +117,7 @@ def test_verdicts_on_variants_equal_evaluate(template, variations, home, runner,
     for col in ("pass.gwp", "pass.mass"):
         assert set(got[col]) == {True, False}  # thresholds that split the variants
     manifests = [_as_product(template, df.iloc[i], tmp_path / f"p{i}") for i in range(VARIANTS)]
-    from lca.specs import load_spec
+    from lca.assess.specs import load_spec
 
     for ev in check(manifests, load_spec(spec), home):
         for v in ev.indicators:
@@ -154,7 +153,7 @@ def test_bad_variations(case, template, home, runner, tmp_path):
 
 def test_shipped_design_options(home, runner, tmp_path):
     """The air conditioner's illustrative design options screen; 'base' is the example itself."""
-    from lca.resources import examples_dir
+    from lca.core.resources import examples_dir
 
     folder = examples_dir() / "room_air_conditioner"
     out = tmp_path / "options.parquet"

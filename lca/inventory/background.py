@@ -9,8 +9,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from lca import units, yaml_strict
-from lca.errors import DataError, InputError
+from lca.core import units, yaml_strict
+from lca.core.errors import DataError, InputError
 
 
 class Provenance(BaseModel):

@@ -4,27 +4,16 @@ from __future__ import annotations
 import hashlib
 import math
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from lca import units, yaml_strict
-from lca.errors import InputError
+from lca.core import units, yaml_strict
+from lca.core.errors import InputError
+from lca.core.stages import STAGE_ALIASES, STAGES, Stage
 from lca.inventory.background import Uncertainty
 from lca.inventory.tables import Row, Table, read_table
-
-STAGES = ("raw_materials", "production", "distribution", "use", "end_of_life")
-Stage = Literal["raw_materials", "production", "distribution", "use", "end_of_life"]
-STAGE_ALIASES = {
-    "raw_materials": "raw_materials", "raw_material": "raw_materials", "materials": "raw_materials",
-    "原材料获取": "raw_materials", "原材料": "raw_materials", "production": "production",
-    "manufacturing": "production", "生产": "production", "产品生产": "production",
-    "distribution": "distribution", "transport": "distribution", "运输": "distribution",
-    "销售": "distribution", "use": "use", "使用": "use", "end_of_life": "end_of_life",
-    "eol": "end_of_life", "disposal": "end_of_life", "recycling": "end_of_life",
-    "回收处理": "end_of_life", "废弃": "end_of_life", "回收": "end_of_life",
-}
 
 
 def _parsable(unit: str) -> str:

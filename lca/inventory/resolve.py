@@ -13,8 +13,8 @@ from typing import Literal
 import numpy as np
 import pint
 
-from lca import units
-from lca.errors import InputError
+from lca.core import units
+from lca.core.errors import InputError
 from lca.inventory.background import Uncertainty
 from lca.inventory.product import BomLine, ProcessLine, Product
 
@@ -49,7 +49,7 @@ class Line:
     label: str
     origin: str
     uncertain: int | None = None  # index into Inventory.uncertain: the row whose spread this line follows
-    # How the amount depends on the product's parameters, for template variations (lca.variations):
+    # How the amount depends on the product's parameters, for template variations (lca.population.variations):
     # amount = Σ_t amount · share_t · Π_{p ∈ params_t} (value_p / template value_p).
     terms: tuple[tuple[float, tuple[str, ...]], ...] = ()
 

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from lca.errors import InputError
+from lca.core.errors import InputError
 
 # Header spellings people use -> canonical column names (English and Chinese).
 ALIASES = {
@@ -49,12 +49,12 @@ class Table:
             )
 
 
-def _canonical(name: str) -> str:
+def canonical(name: str) -> str:
     key = name.strip().lstrip("\ufeff").strip().lower().replace(" ", "_").replace("-", "_")
     return ALIASES.get(key, key)
 
 
-def _decode(path: Path, raw: bytes, encoding: str | None) -> str:
+def decode(path: Path, raw: bytes, encoding: str | None) -> str:
     if encoding:
         try:
             return raw.decode(encoding)
@@ -79,7 +79,7 @@ def _decode(path: Path, raw: bytes, encoding: str | None) -> str:
 def _from_records(path: Path, records: list[list[str]]) -> Table:
     if not records:
         raise InputError("is empty: no header row", file=path)
-    header = [_canonical(str(h)) for h in records[0]]
+    header = [canonical(str(h)) for h in records[0]]
     named = [h for h in header if h]
     dupes = sorted({h for h in named if named.count(h) > 1})
     if dupes:
@@ -109,7 +109,7 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
         wb.close()
         return _from_records(path, [[_cell(v) for v in r] for r in records])
     if suffix in (".csv", ".txt"):
-        text = _decode(path, path.read_bytes(), encoding)
+        text = decode(path, path.read_bytes(), encoding)
         return _from_records(path, list(csv.reader(io.StringIO(text))))
     raise InputError(f"unsupported table type '{suffix}'", file=path, hint="use .csv or .xlsx")
 

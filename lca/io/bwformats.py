@@ -14,8 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from lca.errors import InputError
-from lca.project import quiet
+from lca.core.errors import InputError
+from lca.engine.project import quiet
 from lca.io.jsonld import CUTOFF_PREFIX, TechStats
 
 ECOSPOLD_NS = {"ecospold1": "http://www.EcoInvent.org/EcoSpold01", "ecospold2": "http://www.EcoInvent.org/EcoSpold02"}

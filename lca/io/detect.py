@@ -4,7 +4,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from lca.errors import InputError
+from lca.core.errors import InputError
 
 _ECOSPOLD = {"EcoSpold01": "ecospold1", "EcoSpold02": "ecospold2"}
 

@@ -12,17 +12,18 @@ the project, exported, and the temporary database removed again (also on failure
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-from lca import api, linked, project
-from lca.errors import InputError
-from lca.inventory.product import STAGES, load_product
-from lca.results import atomic_write
+from lca.core.errors import InputError
+from lca.core.files import atomic_write
+from lca.core.stages import STAGES
+from lca.engine import linked, project, session
+from lca.inventory.product import load_product
 
 FORMATS = {"excel": ".xlsx", "ecospold1": ".xml"}
 UNCERTAINTY_FIELDS = ("uncertainty type", "loc", "scale", "shape", "minimum", "maximum", "negative")
@@ -64,8 +65,8 @@ def product_system(path: str | Path, db_name: str, home: str | Path | None = Non
     import bw2data as bd
 
     product = load_product(path)
-    eng = api.engine(home, databases=linked.databases_in([path]))
-    inv = api.read_inventories([path], eng)[0]
+    eng = session.engine(home, databases=linked.databases_in([path]))
+    inv = session.read_inventories([path], eng)[0]
     procs, flows = eng.m.meta["processes"], eng.m.meta["flows"]
     F = inv.stage_matrix("process", eng.n_processes, STAGES)
     used = reachable(eng.m.A, (F != 0).any(axis=1))

@@ -14,7 +14,7 @@ import io
 import math
 from pathlib import Path
 
-from lca.errors import InputError
+from lca.core.errors import InputError
 from lca.inventory.tables import read_table
 from lca.io.flownames import norm_unit, user_key
 from lca.io.linking import BiosphereLinker, Link

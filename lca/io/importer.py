@@ -10,9 +10,9 @@ import math
 import time
 from pathlib import Path
 
-from lca import project
-from lca.errors import InputError
-from lca.results import atomic_write
+from lca.core.errors import InputError
+from lca.core.files import atomic_write
+from lca.engine import project
 from lca.io import flowmap
 from lca.io.detect import detect_format
 from lca.io.linking import BiosphereLinker, biosphere_name, link_records
@@ -118,7 +118,7 @@ def import_database(path: str | Path, fmt: str | None, name: str, *, home: str |
         raise
 
     report("report", 0.9)
-    from lca.methods import get_set
+    from lca.engine.methods import get_set
 
     cutoff = sum(1 for r in records if r.get("cutoff"))
     t = dict(vars(tech))

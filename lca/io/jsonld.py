@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from bw2io.units import normalize_units
 
-from lca.errors import InputError
+from lca.core.errors import InputError
 
 FOLDERS = ("processes", "flows", "flow_properties", "unit_groups", "categories", "locations")
 ALLOCATION = {"physical": "PHYSICAL_ALLOCATION", "economic": "ECONOMIC_ALLOCATION", "causal": "CAUSAL_ALLOCATION"}

@@ -38,10 +38,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lca.io.flownames import (FACTORS, HEATING_VALUE, RESOURCE_SYNONYMS, SUBSTANCE_FACTORS, UNIT_SUFFIX,
-                              ecoinvent3_replacements, is_resource, name_renames, norm_cas, norm_categories,
-                              norm_name, norm_unit, user_key)
-from lca.project import BIOSPHERE_DB
+from lca.engine.names import BIOSPHERE_DB
+from lca.io.flownames import (
+    FACTORS,
+    HEATING_VALUE,
+    RESOURCE_SYNONYMS,
+    SUBSTANCE_FACTORS,
+    UNIT_SUFFIX,
+    ecoinvent3_replacements,
+    is_resource,
+    name_renames,
+    norm_cas,
+    norm_categories,
+    norm_name,
+    norm_unit,
+    user_key,
+)
 
 TIERS = ("user", "uuid", "name", "name-top", "cas")
 

@@ -64,7 +64,7 @@ class ImportReport:
         return d
 
     def write(self, path: Path) -> None:
-        from lca.results import atomic_write
+        from lca.core.files import atomic_write
 
         text = json.dumps(self.as_dict(), indent=1, ensure_ascii=False, default=list) + "\n"
         atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))

@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lca import __version__
-from lca.errors import InputError
-from lca.methods import registry
+from lca.core.errors import InputError
+from lca.engine.methods import registry
 
 BINS = 20
 LOG_SPAN = 100.0  # max/min ratio of positive totals above which bins are log-spaced

@@ -1,7 +1,7 @@
 """Report labels in Chinese and English; one dictionary per language, the same keys in both."""
 from __future__ import annotations
 
-from lca.errors import InputError
+from lca.core.errors import InputError
 
 LANGS = ("zh", "en")
 
@@ -89,13 +89,6 @@ _ZH = {
     "mean": "均值", "median": "中位数", "p5": "P5", "p95": "P95", "count": "产品数",
     "no_verdicts": "结果中没有判定列（请使用 `lca screen --spec SPEC`）。",
     "yes": "符合", "no": "不符合",
-}
-
-STAGE_NAMES = {
-    "en": {"raw_materials": "Raw materials", "production": "Production", "distribution": "Distribution",
-           "use": "Use", "end_of_life": "End of life", "total": "Whole life cycle"},
-    "zh": {"raw_materials": "原材料获取", "production": "产品生产", "distribution": "产品分销",
-           "use": "产品使用", "end_of_life": "废弃处置", "total": "全生命周期"},
 }
 
 STATUS_NAMES = {

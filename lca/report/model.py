@@ -1,6 +1,6 @@
 """What a product report shows, gathered from the engine, the product and its verdict.
 
-Numbers come straight from `api.evaluate` (stage scores, top processes) and `lca.evaluate`
+Numbers come straight from `lca.assess.results.score` (stage scores, top processes) and `lca.assess.evaluate`
 (the verdict); this module only selects and arranges them, plus the background processes the
 product draws on (non-zero supply) with their provenance and the largest elementary flows.
 """
@@ -13,12 +13,15 @@ from typing import Protocol
 
 import numpy as np
 
-from lca import api
-from lca.evaluate import Evaluation, evaluate as check
-from lca.inventory.product import STAGES, Manifest, load_manifest
+from lca.assess.evaluate import Evaluation
+from lca.assess.evaluate import evaluate as check
+from lca.assess.results import score
+from lca.assess.specs import Spec
+from lca.core.stages import STAGES
+from lca.engine import session
+from lca.engine.methods import DEFAULT_SET
+from lca.inventory.product import Manifest, load_manifest
 from lca.inventory.resolve import Inventory, Line
-from lca.methods import DEFAULT_SET
-from lca.specs import Spec
 
 TOP_FLOWS = 10
 TOP_LINES = 3  # hot-spot rows per indicator in the improvement options
@@ -128,8 +131,8 @@ def build(product: str | Path, spec: Spec | None = None, indicator_set: str = DE
           home: str | Path | None = None, progress=None, iterations: int = 0, seed: int = 0) -> ProductReport:
     """Evaluate one product (and its verdict against `spec`) and gather what its report shows;
     with `iterations` (and a spec), a Monte Carlo run (lca.uncertainty) gives the pass probabilities."""
-    ds, (inv,) = api.evaluate([product], indicator_set, home, progress)
-    eng = api.engine(home, indicator_set)
+    ds, (inv,) = score([product], indicator_set, home, progress)
+    eng = session.engine(home, indicator_set)
     meta = eng.m.meta
     F = inv.stage_matrix("process", eng.n_processes, STAGES).sum(axis=1)
     E = inv.stage_matrix("flow", len(meta["flows"]), STAGES).sum(axis=1)
@@ -143,7 +146,7 @@ def build(product: str | Path, spec: Spec | None = None, indicator_set: str = DE
     evaluation = check([product], spec, home)[0] if spec is not None else None
     uncertainty = None
     if iterations and evaluation is not None:
-        from lca.uncertainty import evaluate as monte_carlo
+        from lca.uncertainty.montecarlo import evaluate as monte_carlo
 
         uncertainty = monte_carlo([product], indicator_set, spec, [evaluation], iterations, seed, home)[0]
     line_links = [_link(meta, ln) for ln in inv.lines]

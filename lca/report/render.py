@@ -6,13 +6,13 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from lca.errors import InputError
-from lca.inventory.product import STAGES
+from lca.core.errors import InputError
+from lca.core.files import atomic_write
+from lca.core.stages import STAGE_NAMES, STAGES
 from lca.report import charts
 from lca.report.catalogue import JOINT, CatalogueSummary
-from lca.report.i18n import STAGE_NAMES, STATUS_NAMES, labels
+from lca.report.i18n import STATUS_NAMES, labels
 from lca.report.model import ProductReport
-from lca.results import atomic_write
 
 REPORT_TYPES = (".html", ".htm")
 OPERATORS = {"<=": "≤", ">=": "≥"}

@@ -1,0 +1,1 @@
+"""One product against a specification: results as a Dataset, specifications, verdicts with reasons."""

@@ -1,0 +1,151 @@
+"""Terminal (Rich) views for the CLI: verdicts, the shipped specification list, Monte Carlo results."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from lca.assess.evaluate import Evaluation
+from lca.assess.specs import Spec
+from lca.cli.common import fmt
+from lca.uncertainty.summary import ProductUncertainty
+
+STYLE = {"pass": "green", "fail": "bold red", "incomplete": "yellow", "missing evidence": "yellow",
+         "not computable": "yellow"}
+
+
+def _status(text: str) -> str:
+    return f"[{STYLE.get(text, '')}]{text}[/]"
+
+
+def _num(v: float | None) -> str:
+    return "–" if v is None else f"{v:.4g}"
+
+
+def print_evaluation(console: Console, ev: Evaluation) -> None:
+    """Basic requirements, indicator requirements, drivers and advice, and the overall verdict."""
+    head = (f"{ev.product_name} against {ev.spec_id} v{ev.spec_version} ({ev.standard}): "
+            f"{_status(ev.verdict)}")
+    if ev.basic:
+        t = Table(title=head, title_justify="left")
+        for col in ("basic requirement", "clause", "status", "evidence"):
+            t.add_column(col, overflow="fold")
+        for b in ev.basic:
+            t.add_row(f"{b.id}: {b.text_en}", b.clause, _status(b.status), b.document or b.evidence_required)
+        console.print(t)
+        head = ""
+    if ev.indicators:
+        t = Table(title=head or None, title_justify="left")
+        for col in ("indicator requirement", "stage", "value", "threshold", "margin", "status"):
+            t.add_column(col, justify="right" if col in ("value", "margin") else "left", overflow="fold")
+        for i in ev.indicators:
+            margin = "–" if i.margin_pct is None else f"{i.margin_pct:+.1f} %"
+            t.add_row(f"{i.id} ({i.indicator})", i.stage, _num(i.value),
+                      f"{i.operator} {i.threshold:g} {i.unit}", margin, _status(i.status))
+        console.print(t)
+    elif not ev.basic:
+        console.print(head)
+    for i in ev.indicators:
+        if i.reason and i.status != "pass":
+            console.print(f"[yellow]{i.id}:[/] {i.reason}", highlight=False)
+        if i.status == "fail":
+            console.print(f"[bold red]{i.id}[/] fails, driven by the {i.driving_stage} stage:", highlight=False)
+            for a in i.advice:
+                console.print(f"  · {a}", highlight=False)
+    if not ev.spec_complete:
+        console.print("[yellow]note:[/] this specification transcribes only part of its standard "
+                      "(see its 'coverage' and 'notes'); a pass here is not a green-design verdict.")
+
+
+def print_specs(console: Console, specs: list[tuple[Path, Spec]]) -> None:
+    """One row per shipped specification with its standard and source."""
+    t = Table(title=f"product specifications ({len(specs)})", title_justify="left")
+    for col in ("id", "category", "standard", "basic / indicator req.", "complete", "source"):
+        t.add_column(col, overflow="fold")
+    for _, s in specs:
+        t.add_row(s.id, f"{s.title_en}\n{s.title_zh}", f"{s.standard.number} ({s.standard.year})",
+                  f"{len(s.basic_requirements)} / {len(s.indicator_requirements)}",
+                  "yes" if s.complete else "partial", s.standard.url)
+    console.print(t)
+
+
+
+def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
+    """One table of totals (per-stage distributions are in --json), then P(meets) and the top drivers."""
+    t = Table(title=f"{res.product_id}: Monte Carlo, {res.iterations} iterations (seed {res.seed}), "
+                    f"{res.uncertain_inputs} uncertain inputs", title_justify="left")
+    for col in ("indicator", "unit", "deterministic", "mean", "sd", "2.5 %", "97.5 %", "top driver (Spearman ρ)"):
+        t.add_column(col, justify="left" if col in ("indicator", "unit", "top driver (Spearman ρ)") else "right")
+    for d in res.distributions:
+        if d.stage != "total" or d.deterministic == 0 and d.sd == 0:
+            continue
+        top = res.sensitivity.get(d.indicator) or []
+        sd = d.sd if d.sd > 1e-9 * abs(d.mean) else 0.0  # rounding noise of a constant is shown as 0
+        t.add_row(d.indicator, d.unit, fmt(d.deterministic), fmt(d.mean), fmt(sd), fmt(d.p2_5), fmt(d.p97_5),
+                  f"{top[0][0]} ({top[0][1]:+.2f})" if top else "–")
+    out.print(t)
+    if res.uncertain_inputs == 0:
+        out.print("[dim]no background exchange and no product row carries an uncertainty distribution: "
+                  "every iteration equals the deterministic result.[/]")
+    for req, p in res.probability.items():
+        out.print(f"P({req} met) = {'n/a' if p is None else f'{p:.1%}'}", highlight=False)
+    if res.probability:
+        p = res.spec_probability
+        out.print(f"P(every indicator requirement met) = {'n/a' if p is None else f'{p:.1%}'}", highlight=False)
+    if res.files:
+        out.print(f"Monte Carlo plots: {len(res.files)} files, e.g. [bold]{res.files[0]}[/]", highlight=False)
+
+
+def results_json(ds, invs) -> dict:
+    """`lca evaluate --json`: every product's indicators per stage, with totals and top processes."""
+    products = []
+    for inv in invs:
+        p = ds.sel(product=inv.product_id)
+        inds = {}
+        for ind in ds.indicator.values:
+            q = p.sel(indicator=ind)
+            inds[str(ind)] = {
+                "name_en": str(q.name_en.item()), "name_zh": str(q.name_zh.item()),
+                "unit": str(q.unit.item()), "group": str(q.group.item()),
+                "stages": {str(s): float(v) for s, v in zip(ds.stage.values, q.score.values)},
+                "total": float(q.total.item()),
+                "top_processes": [{"process": str(n), "value": float(v)}
+                                  for n, v in zip(q.top_process.values, q.top_value.values)],
+            }
+        products.append({"id": inv.product_id, "name": inv.name, "mass_kg": inv.mass_kg,
+                         "input_hash": inv.input_hash, "warnings": inv.warnings, "indicators": inds})
+    return {"software": ds.attrs["software"], "indicator_set": ds.attrs["indicator_set"],
+            "background_data_version": ds.attrs["background_data_version"], "products": products}
+
+
+def print_product(out: Console, ds, inv) -> None:
+    """One table per product: indicators × stages, with the top contributing process."""
+    p = ds.sel(product=inv.product_id)
+    table = Table(title=f"{inv.name}\n[dim]{inv.product_id} · {inv.mass_kg:.4g} kg · "
+                        f"indicator set {ds.attrs['indicator_set']}[/]", title_justify="left")
+    table.add_column("indicator", no_wrap=True)
+    table.add_column("unit", style="dim")
+    for s in ds.stage.values:
+        table.add_column(STAGE_SHORT[str(s)], justify="right", no_wrap=True)
+    table.add_column("total", justify="right", style="bold", no_wrap=True)
+    table.add_column("top process", style="dim", overflow="fold")
+    uncovered = []
+    for ind in ds.indicator.values:
+        q = p.sel(indicator=ind)
+        if not q.score.values.any():
+            uncovered.append(str(ind))
+            table.add_row(str(ind), str(q.unit.item()), *["–"] * (len(ds.stage) + 1), "")
+            continue
+        table.add_row(str(ind), str(q.unit.item()), *[fmt(float(v)) for v in q.score.values],
+                      fmt(float(q.total.item())), str(q.top_process.values[0]))
+    out.print(table)
+    if uncovered:
+        out.print(f"[dim]– : no characterised flow of {', '.join(uncovered)} in this product's inventory "
+                  "(the background data carry no such flows for the processes used).[/]")
+    for w in inv.warnings:
+        out.print(f"[yellow]warning:[/] {w}", highlight=False)
+
+
+STAGE_SHORT = {"raw_materials": "raw mat.", "production": "production", "distribution": "distrib.",
+               "use": "use", "end_of_life": "EoL"}
