@@ -12,14 +12,14 @@ import warnings
 import numpy as np
 import pytest
 import yaml
-
 from conftest import brightway_of
-from lca import resources
-from lca.batch_verdicts import BatchSpec, compile_spec
-from lca.catalogue import Lines
-from lca.methods import registry
-from lca.specs import load_spec
 from specs_helpers import requirement, write_spec
+
+from lca.assess.specs import load_spec
+from lca.core import resources
+from lca.engine.methods import registry
+from lca.population.batch_verdicts import BatchSpec, compile_spec
+from lca.population.catalogue import Lines
 
 KGCE_MJ = 29.3076  # GB/T 2589-2020
 RAW, PROD, DIST, USE, EOL = range(5)  # lca.inventory.product.STAGES order

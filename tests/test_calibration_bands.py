@@ -14,12 +14,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
-from lca import calibrate as cal
-from lca.cli import app
-from lca.specs import load_spec
-
 from specs_helpers import requirement, write_spec
+
+from lca.assess.specs import load_spec
+from lca.cli import app
+from lca.population import calibrate as cal
 
 N, SHARE, K = 400, 0.2, 80
 ROUNDS, SEED = 200, 7

@@ -17,12 +17,11 @@ import pandas as pd
 import pytest
 import xarray as xr
 import yaml
+from conftest import REPO, brightway_of, copy_of
 from lxml import html as lhtml
 
-from lca import project
 from lca.cli import app
-
-from conftest import REPO, brightway_of, copy_of
+from lca.engine import project
 
 EXAMPLES = REPO / "inventories" / "examples"
 HOT_MELT = EXAMPLES / "hot_melt_adhesive"

@@ -13,12 +13,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lxml import html as lhtml
-
-from lca import api, project, synthetic
-
 from conftest import REPO, brightway_of, copy_of
+from lxml import html as lhtml
 from test_cli_tour import STAGES, _read_results, carbon_footprint, invoke
+
+from lca import api
+from lca.engine import project
+from lca.population import synthetic
 
 DATA = REPO / "tests" / "data"
 SIMAPRO = DATA / "simapro" / "small.csv"

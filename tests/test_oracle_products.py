@@ -29,9 +29,10 @@ import numpy as np
 import pytest
 import yaml
 
-from lca import api, indicators
+from lca import api
 from lca.cli import app
-from lca.methods import get_set
+from lca.engine import indicators
+from lca.engine.methods import get_set
 
 REPO = Path(__file__).resolve().parents[1]
 ORACLE = REPO / "tests" / "data" / "oracle"

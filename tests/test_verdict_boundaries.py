@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from lca.cli import app
-from lca.evaluate import evaluate
-from lca.specs import load_spec
-
 from specs_helpers import BOM, PROCESSES, requirement, write_product, write_spec
+
+from lca.assess.evaluate import evaluate
+from lca.assess.specs import load_spec
+from lca.cli import app
 
 E = 1e-6
 MASS = 10.0  # kg: 6 kg frame + 4 kg shell
