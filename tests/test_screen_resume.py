@@ -13,13 +13,12 @@ from typing import Callable
 
 import pandas as pd
 import pytest
-
-from lca import synthetic
-from lca.cli import app
-from lca.screen import screen
-from lca.specs import load_spec
-
 from specs_helpers import requirement, write_spec
+
+from lca.assess.specs import load_spec
+from lca.cli import app
+from lca.population import synthetic
+from lca.population.screen import screen
 
 N, CHUNK = 60, 20  # 3 chunks
 

@@ -16,15 +16,16 @@ from dataclasses import asdict
 
 import pytest
 import yaml
-
 from conftest import brightway_of
-from lca import __version__, project, resources
-from lca.evaluate import _verdict, evaluate, margin_pct
-from lca.indicators import Contribution, Measure
-from lca.methods import registry
-from lca.specs import IndicatorRequirement, load_spec
 from specs_helpers import requirement, write_product, write_spec
 
+from lca import __version__
+from lca.assess.evaluate import _verdict, evaluate, margin_pct
+from lca.assess.specs import IndicatorRequirement, load_spec
+from lca.core import resources
+from lca.engine import project
+from lca.engine.indicators import Contribution, Measure
+from lca.engine.methods import registry
 
 # ---- margins -------------------------------------------------------------------------------------
 
