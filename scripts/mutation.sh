@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing of one core module with mutmut 3:
 #
-#   scripts/mutation.sh MODULE_PATH [pytest args]      e.g. scripts/mutation.sh lca/evaluate.py
+#   scripts/mutation.sh MODULE_PATH [pytest args]      e.g. scripts/mutation.sh lca/assess/evaluate.py
 #
 # mutmut mutates MODULE_PATH only and runs, per mutant, the tests of the selection below that
 # executed the mutated function (it records that in one instrumented run first), with -x. The
@@ -31,17 +31,17 @@ declare -A TESTS=(
   [lca/inventory/resolve.py]="tests/test_resolve_rules.py tests/test_oracle_products.py
       tests/test_engine_vs_bw2calc.py tests/test_bad_input.py tests/test_variations.py
       tests/test_screen.py"
-  [lca/engine.py]="tests/test_oracle_products.py tests/test_engine_vs_bw2calc.py
+  [lca/engine/solver.py]="tests/test_oracle_products.py tests/test_engine_vs_bw2calc.py
       tests/test_screen.py tests/test_variations.py tests/test_uncertainty.py"
-  [lca/evaluate.py]="tests/test_verdict_rules.py tests/test_verdict_boundaries.py
+  [lca/assess/evaluate.py]="tests/test_verdict_rules.py tests/test_verdict_boundaries.py
       tests/test_specs_evaluate.py tests/test_oracle_products.py tests/test_screen_verdicts.py"
-  [lca/batch_verdicts.py]="tests/test_batch_verdict_rules.py tests/test_verdict_boundaries.py
+  [lca/population/batch_verdicts.py]="tests/test_batch_verdict_rules.py tests/test_verdict_boundaries.py
       tests/test_screen_verdicts.py"
-  [lca/calibrate.py]="tests/test_calibrate.py"
-  [lca/screen.py]="tests/test_screen.py tests/test_screen_verdicts.py tests/test_variations.py"
-  [lca/units.py]="tests/test_units.py tests/test_specs_format.py tests/test_specs_evaluate.py
+  [lca/population/calibrate.py]="tests/test_calibrate.py"
+  [lca/population/screen.py]="tests/test_screen.py tests/test_screen_verdicts.py tests/test_variations.py"
+  [lca/core/units.py]="tests/test_units.py tests/test_specs_format.py tests/test_specs_evaluate.py
       tests/test_bad_input.py"
-  [lca/variations.py]="tests/test_variations.py"
+  [lca/population/variations.py]="tests/test_variations.py"
 )
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
