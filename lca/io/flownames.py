@@ -19,7 +19,7 @@ _CONTEXT_TOP = {
     "emission to water": "water", "emissions to water": "water",
     "emission output to freshwater": "water", "emission to soil": "soil", "emissions to soil": "soil",
     "resource": "natural resource", "resources": "natural resource", "[resource]": "natural resource",
-    "natural resources": "natural resource", "resource": "natural resource",
+    "natural resources": "natural resource",
     "air": "air", "water": "water", "soil": "soil", "natural resource": "natural resource",
     "economic": "economic", "inventory indicator": "inventory indicator",
 }
