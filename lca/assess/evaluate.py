@@ -122,7 +122,8 @@ def _advice(req: IndicatorRequirement, value: float, contribs: list[indicators.C
     t = _ADVICE[lang]
     gap = value - req.threshold
     if req.operator not in ("<=", "<") or not contribs:
-        return [t["shift"].format(direction=t["raise"] if gap < 0 else t["lower"], gap=f"{abs(gap):.4g}",
+        up = gap < 0 or req.operator == ">"  # '>' missed exactly at the threshold (gap 0) must rise too
+        return [t["shift"].format(direction=t["raise"] if up else t["lower"], gap=f"{abs(gap):.4g}",
                                   unit=req.unit, value=f"{value:.4g}", threshold=f"{req.threshold:.4g}")]
     out = []
     for c in contribs:
