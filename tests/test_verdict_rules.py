@@ -125,6 +125,23 @@ def test_equality_missed_from_above_asks_to_lower():
     assert v.advice == ["lower the value by 0.5 kgCO2e (from 10.5 to 10)"]
 
 
+def test_missed_exactly_at_the_threshold_points_the_right_way():
+    # '>' at 10 with 10: must rise (the gap is 0, so its sign cannot say); '<' at 10 with 10 and no
+    # rows to name: must fall
+    up = _verdict(_req(">", 10), GWP, _m(10.0, ("a", "use", 10.0)), 1.0)
+    assert up.status == "fail" and up.advice == ["raise the value by 0 kgCO2e (from 10 to 10)"]
+    assert up.advice_zh == ["需提高 0 kgCO2e（由 10 至 10）"]
+    down = _verdict(_req("<", 10), GWP, _m(10.0), 1.0)
+    assert down.status == "fail" and down.advice == ["lower the value by 0 kgCO2e (from 10 to 10)"]
+
+
+def test_a_row_just_smaller_than_the_excess_cannot_meet_it_alone():
+    # excess 10, row 9.95: removing it all (100.5 %) is not enough
+    v = _verdict(_req("<=", 5), GWP, _m(15.0, ("A", "use", 9.95), ("B", "use", 5.05)), 1.0)
+    assert v.advice[0] == ("'A' (oA; use) adds 9.95 kgCO2e, less than the excess 10 kgCO2e: "
+                           "removing it alone would not meet the threshold")
+
+
 def test_upper_limit_without_rows_asks_to_lower_and_names_no_stage():
     v = _verdict(_req("<=", 10), GWP, _m(12.0), 1.0)
     assert v.status == "fail" and v.drivers == [] and v.driving_stage is None
