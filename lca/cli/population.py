@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lca.cli.common import Home, err, exit_codes, fmt, load_spec, out, setup_progress
-from lca.engine.methods import DEFAULT_SET
+from lca.engine.names import DEFAULT_SET
 
 
 def screen_command(

@@ -14,7 +14,7 @@ from rich.table import Table
 from lca.cli.common import EXIT_NOT_PASSED, Home, exit_codes, load_spec, out, setup_progress
 from lca.core.errors import InputError
 from lca.engine import project
-from lca.engine.methods import DEFAULT_SET, indicator_sets
+from lca.engine.names import DEFAULT_SET
 
 
 def setup(home: Home = None, force: Annotated[bool, typer.Option(help="Rebuild even if current.")] = False):
@@ -96,6 +96,8 @@ def _monte_carlo(products: list[Path], indicator_set: str, spec, verdicts, itera
 def methods(indicator_set: Annotated[Optional[str], typer.Option("--set", help="Show one set only.")] = None):
     """List the shipped indicator sets and their indicators."""
     with exit_codes():
+        from lca.engine.methods import indicator_sets
+
         sets = indicator_sets()
         chosen = [sets[indicator_set]] if indicator_set in sets else list(sets.values())
         if indicator_set and indicator_set not in sets:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from lca.cli.common import Home, exit_codes, load_spec, out, setup_progress
-from lca.engine.methods import DEFAULT_SET
+from lca.engine.names import DEFAULT_SET
 
 
 def _write(html: str, out_file: Path, pdf: bool) -> None:

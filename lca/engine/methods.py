@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from lca.core import resources, units, yaml_strict
 from lca.core.errors import DataError, InputError
+from lca.engine.names import DEFAULT_SET
 
 Group = Literal["resource", "energy", "environment", "product"]
 Kind = Literal["lcia", "energy", "bom", "declared"]
@@ -121,8 +122,6 @@ def indicator_sets() -> dict[str, IndicatorSet]:
     """All shipped indicator sets by id."""
     return _sets(resources.methods_dir())
 
-
-DEFAULT_SET = "gbt32161_default"
 
 
 def registry() -> dict[str, Indicator]:
