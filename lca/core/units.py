@@ -21,6 +21,7 @@ ureg.define("pkm = person * kilometer")
 ureg.define("m2 = meter ** 2")
 ureg.define("m3 = meter ** 3")
 ureg.define("Nm3 = meter ** 3")  # normal cubic metre of gas; dimensionally a volume
+ureg.define("Sm3 = meter ** 3")  # standard cubic metre (biosphere3's unit of 'Gas, natural'); a volume
 ureg.define("kgCO2e = kilogram")  # mass of CO2-equivalent
 
 # Brightway / ecoinvent unit names -> expressions this registry parses.
