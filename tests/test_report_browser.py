@@ -22,8 +22,9 @@ from lca.report import catalogue, model, render
 from lca.report.charts import STAGE_COLOURS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
-                                "(Debian: apt-get install chromium fonts-noto-cjk; .ci/run does this as root)")
+# only the tests that open a browser need one: the two font tests below run without Chromium
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+                                    "(Debian: apt-get install chromium fonts-noto-cjk; .ci/run does this as root)")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 WIDTH = 1100
@@ -88,6 +89,7 @@ def _check(page: Path, shots: Path, n_charts: int) -> Image.Image:
     return screenshot(page, shots / f"{page.stem}.png", measured["height"] + 40)
 
 
+@needs_chromium
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_product_report_in_chromium(lang, home, shots):
     r = model.build(HOT_MELT, find(SPEC)[1], home=home)
@@ -103,6 +105,7 @@ def test_chinese_text_has_a_cjk_font():
     assert fonts.strip(), "no Chinese font: install fonts-noto-cjk (Chinese would render as boxes)"
 
 
+@needs_chromium
 def test_catalogue_summary_in_chromium(engine, home, shots, tmp_path):
     cat = tmp_path / "catalogue.parquet"
     synthetic.catalogue(engine.m.catalogue, 120, seed=5).to_parquet(cat)
