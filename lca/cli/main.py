@@ -5,6 +5,7 @@ Exit codes 0 ok, 1 product does not pass its spec, 2 bad input, 3 internal.
 """
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Annotated
 
@@ -44,3 +45,5 @@ def run() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    finally:
+        gc.freeze()  # the process ends here: spare the interpreter a last sweep of every live object (~0.2 s)
