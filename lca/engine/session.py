@@ -9,6 +9,7 @@ from lca.core.errors import InputError
 from lca.engine import linked, project
 from lca.engine.methods import DEFAULT_SET, Indicator, IndicatorSet, get_set
 from lca.engine.solver import Engine, Matrices
+from lca.inventory.finite import check_inventory
 from lca.inventory.product import load_product
 from lca.inventory.resolve import Inventory, resolve
 
@@ -52,4 +53,5 @@ def read_inventories(paths: list[str | Path], eng: Engine) -> list[Inventory]:
                              file=product.manifest_path, column="id", hint="give each product a unique id")
         seen[product.id] = product.manifest_path
         invs.append(resolve(product, eng.m.catalogue))
+        check_inventory(invs[-1], eng.lam, eng.C.T)
     return invs

@@ -52,6 +52,7 @@ class Line:
     # How the amount depends on the product's parameters, for template variations (lca.population.variations):
     # amount = Σ_t amount · share_t · Π_{p ∈ params_t} (value_p / template value_p).
     terms: tuple[tuple[float, tuple[str, ...]], ...] = ()
+    source: tuple[str, int, str] | None = None  # (file, row, column) of the amount, for error messages
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,13 @@ class _Resolver:
         self._key: int | None = None  # the uncertain row the lines being added come from
         self.leaf_params: dict[str, tuple[str, ...]] = {}  # component -> parameters its mass scales with
         self._terms: tuple = ()  # the dependency terms of the lines being added
+        self._source: tuple[str, int, str] | None = None  # where the amount of the lines being added is
 
     def _row(self, r: BomLine | ProcessLine, origin: str, label: str) -> None:
         """Start the lines of row `r`: they follow its distribution, if it has one."""
         self._key = None
+        path = self.p.bom_path if isinstance(r, BomLine) else self.p.processes_path
+        self._source = (str(path), r.row, "amount" if r.amount is not None else "share")
         if r.uncertainty is not None:
             center = r.amount if r.amount is not None else r.share
             self.uncertain.append(UncertainRow(f"{origin} '{label}'", r.uncertainty, center))
@@ -237,7 +241,8 @@ class _Resolver:
         self._add(r.stage, "process", idx, amount, r.component, origin)
 
     def _add(self, stage, kind, index, amount, label, origin) -> None:
-        self.lines.append(Line(stage, kind, index, float(amount), label, origin, self._key, self._terms))
+        self.lines.append(Line(stage, kind, index, float(amount), label, origin, self._key, self._terms,
+                               self._source))
 
     # ---- processes --------------------------------------------------------------------------
     @property
