@@ -14,11 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lca import __version__
+from lca.assess.grades import GradeTable
 from lca.assess.specs import IndicatorRequirement, Spec
+from lca.assess.specs import indicators as spec_indicators
+from lca.assess.specs import status as spec_status
 from lca.core import units
 from lca.core.errors import InputError
 from lca.engine import indicators, linked, session
-from lca.engine.methods import Indicator, IndicatorSet, registry
+from lca.engine.methods import Indicator, IndicatorSet
 from lca.engine.solver import Engine
 from lca.inventory.product import Manifest, load_manifest
 from lca.inventory.resolve import Inventory
@@ -46,13 +49,17 @@ class IndicatorVerdict:
     name_zh: str
     stage: str
     operator: str
-    threshold: float
+    threshold: float | None  # None: a grade requirement whose band is not known
     unit: str
     clause: str
     value: float | None
     margin_pct: float | None
     status: str  # pass | fail | missing evidence | not computable
     reason: str | None = None
+    grade_table: str | None = None  # for a grade requirement: the table, band, grade reached and required
+    band: str | None = None
+    grade_reached: str | None = None
+    grade_required: str | None = None
     driving_stage: str | None = None
     drivers: list[dict] = field(default_factory=list)
     advice: list[str] = field(default_factory=list)
@@ -75,6 +82,7 @@ class Evaluation:
     verdict: str
     basic: list[BasicVerdict]
     indicators: list[IndicatorVerdict]
+    spec_status: str = ""  # complete, or partial and what is missing (specs.status)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -185,20 +193,63 @@ class _Context:
                     if scope == "total" or ln.stage == scope]
         return indicators.Measure(sum(c.value for c in contribs), contribs)
 
-    def _declared(self, ind: Indicator) -> indicators.Measure:
-        d = self.manifest.declared.get(ind.id)
+    def declared(self, ind_id: str, unit: str) -> float | None:
+        """The manifest's declared value of an indicator in `unit` (None when not declared)."""
+        d = self.manifest.declared.get(ind_id)
         if d is None:
-            return indicators.Measure(None, [], "missing evidence: no declared value in the manifest")
+            return None
         try:
-            value = units.convert(d.value, d.unit, ind.unit)
+            return units.convert(d.value, d.unit, unit)
         except InputError as exc:
-            raise exc.located(file=self.manifest_path, column=f"declared.{ind.id}.unit") from None
-        return indicators.Measure(value, [indicators.Contribution(ind.id, d.document, "total", value)])
+            raise exc.located(file=self.manifest_path, column=f"declared.{ind_id}.unit") from None
+
+    def _declared(self, ind: Indicator) -> indicators.Measure:
+        value = self.declared(ind.id, ind.unit)
+        if value is None:
+            return indicators.Measure(None, [], "missing evidence: no declared value in the manifest")
+        doc = self.manifest.declared[ind.id].document
+        return indicators.Measure(value, [indicators.Contribution(ind.id, doc, "total", value)])
+
+
+def _graded(req: IndicatorRequirement, ind: Indicator, table: GradeTable, ctx: _Context) -> IndicatorVerdict:
+    """A grade requirement: the band from the declared band keys, the grade the value reaches, and the
+    verdict against the limit of the grade required in that band."""
+    v = IndicatorVerdict(req.id, ind.id, ind.name_en, ind.name_zh, req.stage, req.operator, None, req.unit,
+                         req.clause, None, None, "missing evidence", grade_table=table.id, grade_required=req.grade)
+    keys = {k: ctx.declared(k, unit) for k, unit in table.keys.items()}
+    absent = [k for k, x in keys.items() if x is None]
+    if absent:
+        v.reason = (f"missing evidence: no declared value of '{absent[0]}', which selects the band of grade "
+                    f"table '{table.id}'")
+        return v
+    band = table.band(keys)
+    if band is None or req.grade not in band.limits:
+        v.status = "not computable"
+        v.reason = (f"{', '.join(f'{k} = {x:g} {table.keys[k]}' for k, x in keys.items())} is outside every band of "
+                    f"grade table '{table.id}'" if band is None else
+                    f"band '{band.label}' of grade table '{table.id}' sets no limit for grade '{req.grade}'")
+        return v
+    v.band = band.label
+    v.threshold = band.limits[req.grade] * units.factor(table.unit, req.unit)
+    measure = ctx.measure(ind, "total")
+    if measure.value is None:
+        v.reason = measure.reason
+        return v
+    v.value = measure.value * units.factor(ind.unit, req.unit)
+    v.grade_reached = table.reached(band, measure.value * units.factor(ind.unit, table.unit))
+    v.margin_pct = margin_pct(v.value, v.threshold, req.operator)
+    v.status = "pass" if COMPARE[req.operator](v.value, v.threshold) else "fail"
+    v.reason = (f"band '{band.label}': grade reached {v.grade_reached or f'none (below {table.grades[-1]})'}, "
+                f"grade required {req.grade} ({req.operator} {v.threshold:g} {req.unit}; {table.id})")
+    if v.status == "fail":
+        v.advice = _advice(req.model_copy(update={"threshold": v.threshold}), v.value, [])
+        v.advice_zh = _advice(req.model_copy(update={"threshold": v.threshold}), v.value, [], "zh")
+    return v
 
 
 def spec_lcia_engine(spec: Spec, base: Engine) -> Engine | None:
     """An engine over exactly the LCIA indicators the specification checks (None if it checks none)."""
-    known = registry()
+    known = spec_indicators(spec)
     wanted = list(dict.fromkeys(r.indicator for r in spec.indicator_requirements
                                 if known[r.indicator].kind == "lcia"))
     if not wanted:
@@ -222,7 +273,7 @@ def evaluate(paths: list[str | Path], spec: Spec, home: str | Path | None = None
     base = session.engine(home, progress=progress, databases=linked.databases_in(paths))
     invs = session.read_inventories(paths, base)
     lcia = spec_lcia_engine(spec, base)
-    known = registry()
+    known = spec_indicators(spec)
     out = []
     for path, inv in zip(paths, invs):
         path = Path(path).resolve()
@@ -231,6 +282,9 @@ def evaluate(paths: list[str | Path], spec: Spec, home: str | Path | None = None
         inds = []
         for req in spec.indicator_requirements:
             ind = known[req.indicator]
+            if req.grade_table is not None:
+                inds.append(_graded(req, ind, spec.grade_table(req), ctx))
+                continue
             factor = units.factor(ind.check_unit, req.unit) if ind.check_unit else 1.0
             v = _verdict(req, ind, ctx.measure(ind, req.stage), factor)
             if ind.kind == "declared" and v.value is None:
@@ -240,5 +294,6 @@ def evaluate(paths: list[str | Path], spec: Spec, home: str | Path | None = None
         std = spec.standard
         out.append(Evaluation(inv.product_id, inv.name, inv.input_hash, spec.id, spec.version,
                               f"{std.number} ({std.year})", spec.complete, base.m.version,
-                              f"lca-ecodesign {__version__}", _overall(spec, basic, inds), basic, inds))
+                              f"lca-ecodesign {__version__}", _overall(spec, basic, inds), basic, inds,
+                              spec_status(spec)))
     return out

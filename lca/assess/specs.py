@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from lca.assess.grades import GradeTable, load_table
 from lca.core import resources, units, yaml_strict
 from lca.core.errors import InputError
 from lca.core.stages import STAGES
-from lca.engine.methods import Group, registry
+from lca.engine.methods import Group, Indicator, registry
 
 Operator = Literal["<=", "<", ">=", ">", "=="]
 Scope = Literal[(*STAGES, "total")]
@@ -50,19 +51,29 @@ class BasicRequirement(BaseModel):
 
 
 class IndicatorRequirement(BaseModel):
-    """An indicator compared with a threshold over a stage (or the whole life cycle)."""
+    """An indicator compared with a threshold over a stage (or the whole life cycle), or with the
+    limit of a grade in a grade table (the band chosen by the product's declared values)."""
 
     model_config = ConfigDict(extra="forbid")
     id: str = RequirementId
     indicator: str = Text
     stage: Scope
     operator: Operator
-    threshold: float = Field(allow_inf_nan=False)
+    threshold: float | None = Field(default=None, allow_inf_nan=False)
     unit: str = Text
     group: Group
     clause: str = Text
     quote: str = Text
     url: str | None = None  # where the quote was read, when not the standard's URL
+    grade_table: str | None = None  # id of a shipped grade table or a path relative to the spec
+    grade: str | None = None  # the grade required (that grade or a better one)
+    basis: str | None = None  # 判定依据: how the standard says the value is established
+
+    @model_validator(mode="after")
+    def _threshold_or_grade(self) -> "IndicatorRequirement":
+        if (self.threshold is None) == (self.grade_table is None) or (self.grade_table is None) != (self.grade is None):
+            raise ValueError(f"requirement '{self.id}' needs either a threshold or a grade_table with a grade")
+        return self
 
 
 class Spec(BaseModel):
@@ -79,10 +90,16 @@ class Spec(BaseModel):
     functional_unit: str = Text
     coverage: str = Text  # what of the standard this file holds and what it leaves out
     complete: bool = False  # True only when every requirement of the standard is transcribed
+    declared_indicators: list[Indicator] = []  # values the product declares that no indicator set holds
     basic_requirements: list[BasicRequirement] = []
     indicator_requirements: list[IndicatorRequirement] = []
     report_items: list[str] = []
     notes: list[str] = []
+    _folder: Path | None = PrivateAttr(default=None)  # where relative grade-table paths start
+
+    def grade_table(self, req: IndicatorRequirement) -> GradeTable:
+        """The grade table a requirement refers to (None-safe only for grade requirements)."""
+        return load_table(req.grade_table, self._folder)[1]
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Spec":
@@ -93,15 +110,60 @@ class Spec(BaseModel):
         return self
 
 
+def indicators(spec: Spec) -> dict[str, Indicator]:
+    """The indicators a specification can use: every shipped one and the spec's own declared values."""
+    return {**registry(), **{i.id: i for i in spec.declared_indicators}}
+
+
+def status(spec: Spec) -> str:
+    """'complete', or 'partial' and what is missing (the spec's 'not verified' notes), for every output."""
+    if spec.complete:
+        return f"complete (every requirement of {spec.standard.number} within its scope transcribed)"
+    missing = [n.removeprefix("not verified: ") for n in spec.notes if n.startswith("not verified")]
+    return f"partial: {'; '.join(missing) if missing else spec.coverage}"
+
+
+def _check_declared(spec: Spec, path: Path) -> None:
+    known = registry()
+    for k, ind in enumerate(spec.declared_indicators):
+        where = f"declared_indicators[{k}]"
+        if ind.kind != "declared":
+            raise InputError(f"'{ind.id}' must be of kind declared", file=path, column=f"{where}.kind")
+        if ind.id in known:
+            raise InputError(f"'{ind.id}' is already an indicator of `lca methods`; use it", file=path,
+                             column=f"{where}.id")
+
+
+def _check_grades(req: IndicatorRequirement, ind: Indicator, known: dict[str, Indicator], path: Path,
+                  where: str) -> None:
+    """A grade requirement's table must rank its indicator, hold its grade, and band on declared values."""
+    try:
+        _, table = load_table(req.grade_table, path.parent)
+    except InputError as exc:
+        raise InputError(f"requirement '{req.id}': {exc.message}", file=path, column=f"{where}.grade_table",
+                         hint=exc.hint) from None
+    problem = (f"ranks '{table.indicator}', not '{ind.id}'" if table.indicator != ind.id
+               else f"has no grade '{req.grade}' (grades: {', '.join(table.grades)})" if req.grade not in table.grades
+               else f"uses '{req.operator}', the table '{table.operator}'" if req.operator != table.operator
+               else f"is in {table.unit}, the requirement in {req.unit}" if not units.same_dimension(table.unit, req.unit)
+               else next((f"bands on '{k}', which is not a declared indicator" for k in table.keys
+                          if k not in known or known[k].kind != "declared"), None))
+    if problem:
+        raise InputError(f"requirement '{req.id}': grade table '{table.id}' {problem}", file=path,
+                         column=f"{where}.grade_table")
+
+
 def _check_indicators(spec: Spec, path: Path) -> None:
     """Each indicator must exist, fit its stage scope, and take the threshold's unit."""
-    known = registry()
+    known = indicators(spec)
     for k, req in enumerate(spec.indicator_requirements):
         where = f"indicator_requirements[{k}]"
         ind = known.get(req.indicator)
         if ind is None:
             raise InputError(f"requirement '{req.id}': unknown indicator '{req.indicator}'", file=path,
                              column=f"{where}.indicator", hint="see `lca methods` for the indicator ids")
+        if req.grade_table is not None:
+            _check_grades(req, ind, known, path, where)
         if ind.kind not in STAGE_SCOPED and req.stage != "total":
             raise InputError(f"requirement '{req.id}': indicator '{ind.id}' ({ind.kind}) is a whole-product "
                              f"value; its stage must be 'total', not '{req.stage}'", file=path,
@@ -137,6 +199,8 @@ def load_spec(path: str | Path) -> Spec:
         field = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in err["loc"]).lstrip(".")
         msg = "value is missing" if err["type"] == "missing" else err["msg"]
         raise InputError(f"field '{field}': {msg}", file=path, column=field or None) from None
+    spec._folder = path.parent
+    _check_declared(spec, path)
     _check_indicators(spec, path)
     return spec
 

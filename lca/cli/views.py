@@ -42,17 +42,19 @@ def print_evaluation(console: Console, ev: Evaluation) -> None:
         for i in ev.indicators:
             margin = "–" if i.margin_pct is None else f"{i.margin_pct:+.1f} %"
             t.add_row(f"{i.id} ({i.indicator})", i.stage, _num(i.value),
-                      f"{i.operator} {i.threshold:g} {i.unit}", margin, _status(i.status))
+                      f"{i.operator} {_num(i.threshold)} {i.unit}", margin, _status(i.status))
         console.print(t)
     elif not ev.basic:
         console.print(head)
     for i in ev.indicators:
-        if i.reason and i.status != "pass":
+        if i.reason and (i.status != "pass" or i.grade_table):
             console.print(f"[yellow]{i.id}:[/] {i.reason}", highlight=False)
         if i.status == "fail":
-            console.print(f"[bold red]{i.id}[/] fails, driven by the {i.driving_stage} stage:", highlight=False)
+            driven = f", driven by the {i.driving_stage} stage" if i.driving_stage else ""
+            console.print(f"[bold red]{i.id}[/] fails{driven}:", highlight=False)
             for a in i.advice:
                 console.print(f"  · {a}", highlight=False)
+    console.print(f"specification {ev.spec_id}: {ev.spec_status}", highlight=False)
     if not ev.spec_complete:
         console.print("[yellow]note:[/] this specification transcribes only part of its standard "
                       "(see its 'coverage' and 'notes'); a pass here is not a green-design verdict.")
