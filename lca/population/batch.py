@@ -2,7 +2,7 @@
 
 With λ (processes × indicators) from the engine's transposed solves, a product's score for
 stage s is Σ_lines amount · λ[process]; for a whole chunk that is one sparse matrix
-(products·stages × processes) times λ — O(nnz · k), no solve per product.
+(stages·products × processes) times λ — O(nnz · k), no solve per product.
 """
 from __future__ import annotations
 
@@ -13,9 +13,23 @@ from lca.core.stages import STAGES
 from lca.population.catalogue import Lines
 
 
+def demand_matrix(lines: Lines, n_columns: int) -> sparse.csr_matrix:
+    """Demand per (stage, product) row, stage-major. Lines are sorted by product, so a stable sort by
+    the int8 stage (a radix sort, O(n)) orders the rows and the CSR arrays are built without a general
+    sort; repeated (row, process) entries stay as they are and add up in the product."""
+    n, n_stages = lines.n_products, len(STAGES)
+    order = np.argsort(lines.stage, kind="stable")
+    rows = lines.stage[order].astype(np.int64) * n + lines.product[order]
+    indptr = np.zeros(n * n_stages + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n * n_stages), out=indptr[1:])
+    return sparse.csr_matrix((lines.amount[order], lines.process[order], indptr), shape=(n * n_stages, n_columns))
+
+
+def stage_major(lines: Lines, lam: np.ndarray) -> np.ndarray:
+    """Scores as (stages × products × indicators), the layout the sparse product gives."""
+    return (demand_matrix(lines, lam.shape[0]) @ lam).reshape(len(STAGES), lines.n_products, lam.shape[1])
+
+
 def stage_scores(lines: Lines, lam: np.ndarray) -> np.ndarray:
     """Scores as (products × indicators × stages)."""
-    n, n_stages, k = lines.n_products, len(STAGES), lam.shape[1]
-    rows = lines.product * n_stages + lines.stage
-    demand = sparse.csr_matrix((lines.amount, (rows, lines.process)), shape=(n * n_stages, lam.shape[0]))
-    return np.ascontiguousarray((demand @ lam).reshape(n, n_stages, k).transpose(0, 2, 1))
+    return stage_major(lines, lam).transpose(1, 2, 0)

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from lca.core import units
 from lca.core.errors import InputError
@@ -48,9 +51,9 @@ class Lines:
                      self.product_mass_kg[start:stop])
 
 
-def row_label(path: Path, index: int) -> int:
+def row_label(path: str | Path, index: int) -> int:
     """Spreadsheet-style row number for CSV/XLSX (header is row 1); record number for Parquet."""
-    return index + (1 if path.suffix.lower() == ".parquet" else 2)
+    return index + (1 if str(path).lower().endswith(".parquet") else 2)
 
 
 def read_dataframe(path: Path, what: str, excel_dtype, **csv_options) -> pd.DataFrame:
@@ -71,32 +74,63 @@ def read_dataframe(path: Path, what: str, excel_dtype, **csv_options) -> pd.Data
 
 
 def read_frame(path: Path) -> pd.DataFrame:
-    """The raw table with canonical column names."""
+    """The raw table with canonical column names (pandas; the screening path reads Arrow, `read_table`)."""
     df = read_dataframe(path, "catalogue", {"product": str, "link": str, "unit": str},
                         dtype={"product": str, "link": str, "unit": str, "stage": str, "category": str},
                         keep_default_na=False, na_values={"amount": [""], "recycled_content": [""]})
     df.columns = [canonical(str(c)) for c in df.columns]
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise InputError(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
-                         file=path, row=1, hint=f"a catalogue needs {', '.join(REQUIRED)}")
-    unknown = [c for c in df.columns if c not in REQUIRED + OPTIONAL]
-    if unknown:
-        raise InputError(f"unknown column '{unknown[0]}'", file=path, row=1, column=unknown[0],
-                         hint=f"allowed columns: {', '.join(REQUIRED + OPTIONAL)}")
-    if df.empty:
-        raise InputError("catalogue has no rows", file=path)
+    _check_columns(list(df.columns), len(df), path)
     return df
 
 
-def _codes(series: pd.Series, missing: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and unique stripped string values of a column; work on categories, not rows."""
-    cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
-    values = np.array([str(v).strip() for v in cat.cat.categories] + [missing], dtype=object)
-    uniq, remap = np.unique(values, return_inverse=True)
-    codes = cat.cat.codes.to_numpy().astype(np.int64)
-    codes[codes < 0] = len(values) - 1  # NaN -> the `missing` value
-    return _compact(remap[codes], len(uniq), uniq)
+def read_table(path: str | Path, filesystem=None) -> pa.Table:
+    """The raw table as Arrow with canonical column names: Parquet (a file, or a partition on any
+    fsspec `filesystem`) read column-wise without pandas; CSV and XLSX through `read_frame`."""
+    if filesystem is None and Path(path).suffix.lower() != ".parquet":
+        return pa.Table.from_pandas(read_frame(Path(path)), preserve_index=False)
+    if filesystem is None and not Path(path).is_file():
+        raise InputError("catalogue file not found", file=path)
+    try:
+        table = pq.read_table(path, filesystem=filesystem)
+    except Exception as exc:  # pyarrow / fsspec errors: unreadable or not Parquet
+        raise InputError(f"cannot be read: {exc}", file=path) from exc
+    table = table.rename_columns([canonical(str(c)) for c in table.column_names])
+    _check_columns(table.column_names, table.num_rows, path)
+    return table
+
+
+def _check_columns(columns: list[str], rows: int, path: str | Path) -> None:
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise InputError(f"missing column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}",
+                         file=path, row=1, hint=f"a catalogue needs {', '.join(REQUIRED)}")
+    unknown = [c for c in columns if c not in REQUIRED + OPTIONAL]
+    if unknown:
+        raise InputError(f"unknown column '{unknown[0]}'", file=path, row=1, column=unknown[0],
+                         hint=f"allowed columns: {', '.join(REQUIRED + OPTIONAL)}")
+    if rows == 0:
+        raise InputError("catalogue has no rows", file=path)
+
+
+def _codes(col: pa.ChunkedArray, missing: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and sorted unique stripped string values of a column; work on its dictionary, not rows."""
+    if not pa.types.is_dictionary(col.type):
+        col = pc.dictionary_encode(col if pa.types.is_string(col.type) else col.cast(pa.string()))
+    col = col.unify_dictionaries()
+    dictionary = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
+    values = pa.concat_arrays([pc.utf8_trim_whitespace(dictionary.cast(pa.string())), pa.array([missing])])
+    uniq = pc.unique(values)
+    uniq = uniq.take(pc.array_sort_indices(uniq))
+    remap = pc.index_in(values, value_set=uniq).to_numpy()
+    indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in col.chunks]).astype(np.int64)
+    return _compact(remap[indices], len(uniq), uniq.to_numpy(zero_copy_only=False))
+
+
+def _floats(col: pa.ChunkedArray) -> np.ndarray:
+    """A numeric column as float64 (NaN where missing or not a number); text goes through pandas."""
+    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
+        return pc.fill_null(col.cast(pa.float64()), np.nan).to_numpy()
+    return pd.to_numeric(col.to_pandas(), errors="coerce").to_numpy(dtype=float)
 
 
 def _compact(codes: np.ndarray, size: int, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,25 +141,25 @@ def _compact(codes: np.ndarray, size: int, values: np.ndarray) -> tuple[np.ndarr
     return lookup[codes], values[used]
 
 
-def first_bad(path: Path, mask: np.ndarray, column: str, message: str, hint: str | None = None) -> None:
+def first_bad(path: str | Path, mask: np.ndarray, column: str, message: str, hint: str | None = None) -> None:
     if mask.any():
         i = int(np.flatnonzero(mask)[0])
         raise InputError(message, file=path, row=row_label(path, i), column=column, hint=hint)
 
 
-def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
+def validate(table: pa.Table, path: str | Path, bg: Background) -> Lines:
     """Check every row against the background and convert amounts to the linked process's unit."""
-    n = len(df)
+    n = table.num_rows
     # product ids
-    prod_code, prod_ids = _codes(df["product"])
+    prod_code, prod_ids = _codes(table["product"])
     if "" in prod_ids:
         first_bad(path, prod_ids[prod_code] == "", "product", "product id is missing")
     # amounts
-    amount = pd.to_numeric(df["amount"], errors="coerce").to_numpy(dtype=float)
+    amount = _floats(table["amount"])
     first_bad(path, ~np.isfinite(amount), "amount", "amount is not a finite number")
     # stages
-    if "stage" in df.columns:
-        st_code, st_vals = _codes(df["stage"], missing="raw_materials")
+    if "stage" in table.column_names:
+        st_code, st_vals = _codes(table["stage"], missing="raw_materials")
         lookup = []
         for j, v in enumerate(st_vals):
             key = (v or "raw_materials").lower().replace(" ", "_").replace("-", "_")
@@ -138,7 +172,7 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
     eol = stage == STAGES.index("end_of_life")
     first_bad(path, (amount < 0) & ~eol, "amount", "negative amount is not allowed (only end-of-life credits)")
     # links
-    link_code, link_vals = _codes(df["link"])
+    link_code, link_vals = _codes(table["link"])
     proc_of_link = np.empty(len(link_vals), dtype=np.int64)
     for j, v in enumerate(link_vals):
         if v not in bg.process_index:
@@ -146,7 +180,7 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
         proc_of_link[j] = bg.process_index[v]
     process = proc_of_link[link_code]
     # units: one conversion factor per (unit, target unit) pair
-    unit_code, unit_vals = _codes(df["unit"])
+    unit_code, unit_vals = _codes(table["unit"])
     pair = unit_code.astype(np.int64) * len(link_vals) + link_code
     size = len(unit_vals) * len(link_vals)
     inverse, uniq = _compact(pair, size, np.arange(size))
@@ -167,10 +201,11 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
     product_mass_kg = np.bincount(prod_code, weights=np.where(stage == STAGES.index("distribution"), 0.0, line_kg),
                                   minlength=len(prod_ids))
     # recycled content: split onto the recycled twin where the background has one
-    if "recycled_content" in df.columns:
-        rc = pd.to_numeric(df["recycled_content"].astype(str).str.rstrip("%").replace({"": "0", "nan": "0"}),
+    if "recycled_content" in table.column_names:
+        given = table["recycled_content"].to_pandas().astype(str)
+        rc = pd.to_numeric(given.str.rstrip("%").replace({"": "0", "nan": "0", "None": "0"}),
                            errors="coerce").to_numpy(dtype=float)
-        pct = df["recycled_content"].astype(str).str.endswith("%").to_numpy()
+        pct = given.str.endswith("%").to_numpy()
         rc = np.where(pct, rc / 100, rc)
         first_bad(path, ~np.isfinite(rc) | (rc < 0) | (rc > 1), "recycled_content",
                    "recycled content must be a fraction between 0 and 1 (or a percentage)")
@@ -189,9 +224,11 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
             stage = np.concatenate([stage, stage[idx]])
             converted = np.concatenate([converted, extra_amount])
     categories = np.full(len(prod_ids), "", dtype=object)
-    if "category" in df.columns:
-        cat_code, cat_vals = _codes(df["category"])
-        categories[prod_code[:n]] = cat_vals[cat_code]
+    if "category" in table.column_names:
+        cat_code, cat_vals = _codes(table["category"])
+        per_product = np.zeros(len(prod_ids), dtype=np.int64)
+        per_product[prod_code[:n]] = cat_code
+        categories = cat_vals[per_product]
     order = slice(None) if np.all(prod_code[1:] >= prod_code[:-1]) else np.argsort(prod_code, kind="stable")
     return Lines(prod_ids.astype(object), categories, prod_code[order].astype(np.int64), process[order],
                  stage[order], converted[order], mass_kg, product_mass_kg)
@@ -199,5 +236,4 @@ def validate(df: pd.DataFrame, path: Path, bg: Background) -> Lines:
 
 def read_catalogue(path: str | Path, bg: Background) -> Lines:
     """Read and validate a catalogue; nothing is computed or written before it passes."""
-    path = Path(path)
-    return validate(read_frame(path), path, bg)
+    return validate(read_table(path), path, bg)
