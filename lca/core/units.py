@@ -31,6 +31,7 @@ BRIGHTWAY_UNITS = {
     "ton": "t",
     "tonne": "t",
     "cubic meter": "m3",
+    "standard cubic meter": "Sm3",
     "square meter": "m2",
     "kilowatt hour": "kWh",
     "megajoule": "MJ",
