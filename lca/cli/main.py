@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from lca import __version__
-from lca.cli import exchange, population, product, reports
+from lca.cli import exchange, population, product, registry, reports
 from lca.cli.common import err
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -29,6 +29,8 @@ app.command("import")(exchange.import_command)
 app.command("export")(exchange.export_command)
 app.command("report")(reports.report_command)
 app.command("report-catalogue")(reports.report_catalogue_command)
+app.add_typer(registry.registry_app, name="registry")
+app.add_typer(registry.inspect_app, name="inspect")
 
 
 @app.callback(invoke_without_command=True)
