@@ -11,6 +11,7 @@ from lca import __version__
 from lca.core.files import atomic_write
 from lca.core.stages import STAGES
 from lca.engine import linked, project, session
+from lca.engine.coverage import Coverage, coverage
 from lca.engine.methods import DEFAULT_SET, IndicatorSet, get_set
 from lca.engine.solver import StageResult
 from lca.inventory.resolve import Inventory
@@ -113,4 +114,23 @@ def score(paths: list[str | Path], indicator_set: str = DEFAULT_SET, home: str |
     get_set(indicator_set)  # unknown set is an input error before any set-up work
     eng = session.engine(home, indicator_set, progress, linked.databases_in(paths))
     invs = session.read_inventories(paths, eng)
-    return to_dataset(invs, [eng.evaluate(inv) for inv in invs], eng.indicators, eng.m.version), invs
+    ds = to_dataset(invs, [eng.evaluate(inv) for inv in invs], eng.indicators, eng.m.version)
+    return with_coverage(ds, [coverage(eng, inv) for inv in invs]), invs
+
+
+def with_coverage(ds: xr.Dataset, covs: list[Coverage]) -> xr.Dataset:
+    """Add each indicator's coverage (share by climate score and by BOM mass) and its largest uncovered processes."""
+    n = max((len(u) for c in covs for u in c.uncovered), default=0)
+    ds["coverage_score"] = (("product", "indicator"), np.stack([c.by_score for c in covs]))
+    ds["coverage_mass"] = (("product", "indicator"), np.stack([c.by_mass for c in covs]))
+    ds["uncovered_process"] = (("product", "indicator", "uncovered_rank"),
+                               np.array([[u + [""] * (n - len(u)) for u in c.uncovered] for c in covs],
+                                        dtype=str).reshape(len(covs), ds.sizes["indicator"], n))
+    ds["coverage_score"].attrs["description"] = (
+        "share of the product's process rows, weighted by |climate score|, drawn from background processes "
+        "whose own or upstream flows are characterised by the indicator (lambda != 0); NaN: no process row")
+    ds["coverage_mass"].attrs["description"] = (
+        "share of the BOM mass linked to such processes; NaN: no BOM mass")
+    ds.attrs["coverage"] = ("coverage_score / coverage_mass per product and indicator; a process covers an "
+                            "indicator when one unit of it, with its upstream, scores non-zero")
+    return ds

@@ -9,6 +9,7 @@ from rich.table import Table
 from lca.assess.evaluate import Evaluation
 from lca.assess.specs import Spec
 from lca.cli.common import fmt
+from lca.engine.coverage import LOW
 from lca.uncertainty.summary import ProductUncertainty
 
 STYLE = {"pass": "green", "fail": "bold red", "incomplete": "yellow", "missing evidence": "yellow",
@@ -99,6 +100,22 @@ def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
         out.print(f"Monte Carlo plots: {len(res.files)} files, e.g. [bold]{res.files[0]}[/]", highlight=False)
 
 
+def _coverage_text(v: float) -> str:
+    """A coverage share as printed beside a total ('n/a' where the product has no process row)."""
+    return "n/a" if v != v else f"{v:.0%}"
+
+
+def _coverage_json(q) -> dict:
+    """Coverage fields of one product × indicator (absent when the dataset has none); NaN as null."""
+    if "coverage_score" not in q:
+        return {}
+    def share(v) -> float | None:
+        return None if v != v else float(v)
+    return {"coverage": {"by_climate_score": share(float(q.coverage_score.item())),
+                         "by_bom_mass": share(float(q.coverage_mass.item())),
+                         "largest_uncovered": [str(u) for u in q.uncovered_process.values if u]}}
+
+
 def results_json(ds, invs) -> dict:
     """`lca evaluate --json`: every product's indicators per stage, with totals and top processes."""
     products = []
@@ -112,6 +129,7 @@ def results_json(ds, invs) -> dict:
                 "unit": str(q.unit.item()), "group": str(q.group.item()),
                 "stages": {str(s): float(v) for s, v in zip(ds.stage.values, q.score.values)},
                 "total": float(q.total.item()),
+                **_coverage_json(q),
                 "top_processes": [{"process": str(n), "value": float(v)}
                                   for n, v in zip(q.top_process.values, q.top_value.values)],
             }
@@ -131,17 +149,27 @@ def print_product(out: Console, ds, inv) -> None:
     for s in ds.stage.values:
         table.add_column(STAGE_SHORT[str(s)], justify="right", no_wrap=True)
     table.add_column("total", justify="right", style="bold", no_wrap=True)
+    has_cov = "coverage_score" in p
+    if has_cov:
+        table.add_column("coverage", justify="right", no_wrap=True)
     table.add_column("top process", style="dim", overflow="fold")
-    uncovered = []
+    uncovered, partial = [], []
     for ind in ds.indicator.values:
         q = p.sel(indicator=ind)
+        cov = [_coverage_text(float(q.coverage_score.item()))] if has_cov else []
         if not q.score.values.any():
             uncovered.append(str(ind))
-            table.add_row(str(ind), str(q.unit.item()), *["–"] * (len(ds.stage) + 1), "")
+            table.add_row(str(ind), str(q.unit.item()), *["–"] * (len(ds.stage) + 1), *cov, "")
             continue
+        if has_cov and float(q.coverage_score.item()) < LOW:
+            partial.append(f"{ind} ({cov[0]}; largest uncovered: "
+                           f"{', '.join(u for u in q.uncovered_process.values if u) or '–'})")
         table.add_row(str(ind), str(q.unit.item()), *[fmt(float(v)) for v in q.score.values],
-                      fmt(float(q.total.item())), str(q.top_process.values[0]))
+                      fmt(float(q.total.item())), *cov, str(q.top_process.values[0]))
     out.print(table)
+    if partial:
+        out.print("[yellow]warning:[/] partial coverage (share of the climate score from processes that carry "
+                  "flows for the indicator): " + "; ".join(partial), highlight=False)
     if uncovered:
         out.print(f"[dim]– : no characterised flow of {', '.join(uncovered)} in this product's inventory "
                   "(the background data carry no such flows for the processes used).[/]")

@@ -1,0 +1,67 @@
+"""Coverage of each indicator: how much of a product's inventory comes from processes with flows for it.
+
+A background process *carries flows for* an indicator when one unit of it, with its whole upstream
+chain, scores non-zero: λ_m[p] != 0 (λ_m = A⁻ᵀ (c_m B)ᵀ, the engine's unit scores). So a 0/1 matrix
+(processes × indicators) says which indicator each process can report at all. A product's coverage of
+indicator m is then the share of its process rows, weighted two ways, drawn from such processes:
+- by climate score: |climate score of the row| (the 'gwp100' indicator, else the set's first one);
+- by mass: the BOM components' masses, by the process each links to.
+Direct foreground flows are left out (they are the product's own declared emissions, not background
+data). A share is NaN where the weights sum to zero (no process row, or no BOM mass).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lca.engine.solver import Engine
+from lca.inventory.resolve import Inventory
+
+CLIMATE = "gwp100"
+LOW = 0.8  # below this share of the climate score a result is flagged as partial
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Per indicator: share covered by climate score and by BOM mass, and the largest uncovered processes."""
+
+    by_score: np.ndarray  # k
+    by_mass: np.ndarray  # k
+    uncovered: list[list[str]]  # k lists of process codes, largest climate score first
+
+
+def carries(engine: Engine) -> np.ndarray:
+    """0/1 (processes × indicators): does one unit of the process, with its upstream, score non-zero?"""
+    return engine.unit_scores() != 0
+
+
+def _share(weights: np.ndarray, covered: np.ndarray) -> np.ndarray:
+    total = weights.sum()
+    if total <= 0:
+        return np.full(covered.shape[1], np.nan)
+    return weights @ covered / total
+
+
+def coverage(engine: Engine, inv: Inventory, top_n: int = 3) -> Coverage:
+    """Coverage of one product's indicators (vectorised over its rows and the indicators)."""
+    k_ids = [i.id for i in engine.indicators.indicators]
+    climate = k_ids.index(CLIMATE) if CLIMATE in k_ids else 0
+    lines = [ln for ln in inv.lines if ln.kind == "process"]
+    idx = np.array([ln.index for ln in lines], dtype=int)
+    amount = np.array([ln.amount for ln in lines], dtype=float)
+    K = carries(engine)
+    w = np.abs(engine.unit_scores()[idx, climate] * amount) if len(idx) else np.zeros(0)
+    # Aggregate per process, so the uncovered list names each process once.
+    per_proc = np.bincount(idx, weights=w, minlength=K.shape[0]) if len(idx) else np.zeros(K.shape[0])
+    codes = [p["code"] for p in engine.m.meta["processes"]]
+    uncovered = []
+    for m in range(K.shape[1]):
+        miss = np.where(~K[:, m] & (per_proc > 0))[0]
+        uncovered.append([codes[j] for j in miss[np.argsort(-per_proc[miss])][:top_n]])
+    where = engine.m.catalogue.process_index
+    comps = [c for c in inv.components if c.link in where and c.mass_kg > 0]
+    cidx = np.array([where[c.link] for c in comps], dtype=int)
+    mass = np.array([c.mass_kg for c in comps], dtype=float)
+    by_mass = _share(mass, K[cidx].astype(float)) if len(comps) else np.full(K.shape[1], np.nan)
+    return Coverage(_share(per_proc, K.astype(float)), by_mass, uncovered)
