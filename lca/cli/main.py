@@ -13,6 +13,7 @@ import typer
 
 from lca import __version__
 from lca.cli import exchange, population, product, registry, reports
+from lca.cli import spec as spec_tables
 from lca.cli.common import err
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -23,6 +24,7 @@ app.command("screen")(population.screen_command)
 app.command("calibrate")(population.calibrate_command)
 app.command()(product.methods)
 app.command()(product.specs)
+app.add_typer(spec_tables.app, name="spec")
 app.command()(product.processes)
 app.command()(product.datasheet)
 app.command("import")(exchange.import_command)
