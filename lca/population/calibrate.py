@@ -31,7 +31,8 @@ from lca.engine import session
 from lca.engine.methods import Indicator, registry
 from lca.engine.solver import Engine
 from lca.population.batch import stage_scores
-from lca.population.catalogue import Lines, read_catalogue
+from lca.population.catalogue import Lines, first_bad, read_catalogue
+from lca.population.overflow import check_lines
 
 LOWER_PASSES = ("<=", "<")
 CURVE_POINTS = 201
@@ -152,6 +153,10 @@ def population(path: str | Path, tgts: list[Target], home=None, category: str | 
         rows = np.ones(table.num_rows, dtype=bool)
         if category is not None:
             rows = table["category"].to_numpy(zero_copy_only=False).astype(str) == category
+        for t in tgts:
+            col = table[t.column].to_numpy(zero_copy_only=False).astype(float)
+            first_bad(path, rows & ~np.isfinite(col), t.column, "not a finite number",
+                      "screen the catalogue again")
         values = np.column_stack([table[t.column].to_numpy()[rows] * t.factor for t in tgts])
         return Population(values, f"screening results {path.name}", "as screened (not recorded in the results file)")
     eng, lines, keep = _catalogue(path, tgts, home, category)
@@ -163,6 +168,7 @@ def _catalogue(path: Path, tgts: list[Target], home, category: str | None) -> tu
     """The engine over the targets' indicators, the validated catalogue lines and the products kept."""
     eng = session.lcia_engine([t.indicator for t in tgts], home)
     lines = read_catalogue(path, eng.m.catalogue)
+    check_lines(lines, eng.lam, path)
     keep = np.ones(lines.n_products, dtype=bool) if category is None else lines.categories == category
     return eng, lines, keep
 

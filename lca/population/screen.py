@@ -28,6 +28,7 @@ from lca.engine.methods import DEFAULT_SET, IndicatorSet
 from lca.population.batch import stage_scores
 from lca.population.batch_verdicts import BatchSpec, compile_spec
 from lca.population.catalogue import Lines, read_catalogue
+from lca.population.overflow import check_lines
 
 IN_MEMORY_LIMIT = 200_000  # products; larger runs must stream to Parquet
 ChunkProgress = Callable[[int, int], None]  # (products done, products total)
@@ -155,6 +156,7 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
 
         lines = variant_lines(catalogue, variations, eng.m.catalogue)
     lam = np.vstack([eng.lam, eng.C.T])  # per unit of each process, then of each direct flow
+    check_lines(lines, lam, catalogue, variations)
     n = lines.n_products
     if out.suffix.lower() != ".parquet" and n > IN_MEMORY_LIMIT:
         raise InputError(f"{n} products are too many for {out.suffix}", file=out, hint="write .parquet")
