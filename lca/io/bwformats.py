@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lca.core.errors import InputError
 from lca.engine.project import quiet
+from lca.io import thirdparty
 from lca.io.jsonld import CUTOFF_PREFIX, TechStats
 
 ECOSPOLD_NS = {"ecospold1": "http://www.EcoInvent.org/EcoSpold01", "ecospold2": "http://www.EcoInvent.org/EcoSpold02"}
@@ -130,7 +131,7 @@ def _offline_migration(strategy):
 
 
 def _importer(path: Path, fmt: str, db_name: str, tmp: Path):
-    import bw2io
+    bw2io = thirdparty.bw2io()
 
     if fmt == "ecospold1":
         check_ecospold(path, fmt)

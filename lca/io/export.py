@@ -24,6 +24,7 @@ from lca.core.files import atomic_write
 from lca.core.stages import STAGES
 from lca.engine import linked, project, session
 from lca.inventory.product import load_product
+from lca.io import thirdparty
 
 FORMATS = {"excel": ".xlsx", "ecospold1": ".xml"}
 UNCERTAINTY_FIELDS = ("uncertainty type", "loc", "scale", "shape", "minimum", "maximum", "negative")
@@ -158,6 +159,7 @@ def export_product(path: str | Path, out: str | Path, fmt: str = "excel",
 
 
 def _write(bd, db_name: str, fmt: str, target: Path) -> None:
+    thirdparty.bw2io()  # first import without its install advice on screen
     if fmt == "excel":
         from bw2io.export.excel import write_lci_excel
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from lca.core.errors import InputError
 from lca.core.files import atomic_write
 from lca.engine import project
-from lca.io import flowmap
+from lca.io import flowmap, thirdparty
 from lca.io.detect import detect_format
 from lca.io.linking import BiosphereLinker, biosphere_name, link_records
 from lca.io.report import ImportReport, indicator_reach
@@ -83,6 +83,7 @@ def import_database(path: str | Path, fmt: str | None, name: str, *, home: str |
         raise InputError("no such file or folder", file=path)
     state = project.ensure(home, progress)
     bd = project.brightway(project.home(home), state.project)
+    thirdparty.bw2io()  # first import of bw2io without its install advice on screen
     bio_name = biosphere_name(name)
     if not overwrite and (name in bd.databases or bio_name in bd.databases):
         raise InputError(f"--name: database '{name}' already exists in the project",

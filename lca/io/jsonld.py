@@ -23,9 +23,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from bw2io.units import normalize_units
-
 from lca.core.errors import InputError
+from lca.io.thirdparty import bw2io
 
 FOLDERS = ("processes", "flows", "flow_properties", "unit_groups", "categories", "locations")
 ALLOCATION = {"physical": "PHYSICAL_ALLOCATION", "economic": "ECONOMIC_ALLOCATION", "causal": "CAUSAL_ALLOCATION"}
@@ -171,6 +170,7 @@ class _Flow:
 
 def _flows(s: _Schema) -> dict[str, _Flow]:
     _, ref_unit = s.unit_factors()
+    normalize_units = bw2io().units.normalize_units
     prop_group = {p["@id"]: (p.get("unitGroup") or {}).get("@id") for p in s.d["flow_properties"].values()}
     out = {}
     for fid, f in s.d["flows"].items():
