@@ -131,9 +131,10 @@ def test_lcia_vectors_are_converted_to_the_threshold_unit(compiled, engine):
     procs = engine.m.catalogue.process_index
     n = len(procs)
     assert b.vectors.shape == (n + engine.C.shape[1], 5)
-    # seed_energy.yaml, electricity_grid_cn: 0.5366 kg CO2 fossil per kWh, GWP100 1 -> t CO2e
-    co2 = _yaml_amount("seed_energy.yaml", "electricity_grid_cn", "Carbon dioxide, fossil")
-    assert b.vectors[procs["electricity_grid_cn"], 0] == pytest.approx(co2 / 1000, rel=1e-6)
+    # seed_materials.yaml, steel_crude_worldsteel: 1.91 kg CO2 fossil per kg and nothing upstream,
+    # GWP100 1 -> t CO2e
+    co2 = _yaml_amount("seed_materials.yaml", "steel_crude_worldsteel", "Carbon dioxide, fossil")
+    assert b.vectors[procs["steel_crude_worldsteel"], 0] == pytest.approx(co2 / 1000, rel=1e-6)
     # direct CO2 (fossil) emissions to air: 1 kg CO2e per kg, in t
     cat = engine.m.catalogue
     co2_air = [j for j, (name, comp) in enumerate(zip(cat.flow_name, cat.flow_categories))

@@ -5,9 +5,11 @@ rules are visible in the numbers: margins per operator, which rows are named as 
 which order, the driving stage, the advice wording. The other half evaluate one synthetic
 product whose figures come from inventories/background/*.yaml:
 - raw materials: 2 kg polypropylene_primary_desnz × 2.57757 kg CO2/kg (seed_materials.yaml);
-- production: 10 kWh electricity_grid_cn × 0.5366 kg CO2/kWh (seed_energy.yaml), and 0.01 kg
+- production: 20 kg corrugated_board_fefco × 0.491 kg CO2/kg (seed_materials.yaml), and 0.01 kg
   sulfur dioxide emitted to air directly (no GWP; acidification by the EF 3.1 factor);
-- use: 100 kWh/year × 2 years of electricity_grid_cn.
+- use: 50 kg/year × 2 years of steel_cans_primary_desnz × 2.8639 kg CO2/kg (seed_materials.yaml).
+These processes carry CO2 alone (no upstream links), so GWP100 is the CO2 figure × 1 and
+acidification comes from the direct SO2 row only.
 """
 from __future__ import annotations
 
@@ -62,7 +64,10 @@ GWP = registry()["gwp100"]
 
 def test_passing_verdict_carries_the_requirement_and_indicator():
     v = _verdict(_req("<=", 10, stage="use"), GWP, _m(4.0, ("a", "use", 4.0)), 1.0)
-    assert asdict(v) == {
+    got = asdict(v)
+    assert {k: got[k] for k in (
+        "id", "indicator", "name_en", "name_zh", "stage", "operator", "threshold", "unit", "clause", "value",
+        "margin_pct", "status", "reason", "driving_stage", "drivers", "advice", "advice_zh")} == {
         "id": "r1", "indicator": "gwp100", "name_en": GWP.name_en, "name_zh": GWP.name_zh, "stage": "use",
         "operator": "<=", "threshold": 10.0, "unit": "kgCO2e", "clause": "5.2", "value": 4.0,
         "margin_pct": pytest.approx(60.0), "status": "pass", "reason": None, "driving_stage": None,
@@ -159,9 +164,9 @@ def test_driving_stage_is_the_largest_stage_sum_in_absolute_value():
 
 BOM = "component,link,amount,unit,stage\nshell,polypropylene_primary_desnz,2,kg,raw_materials\n"
 PROCESSES = """id,stage,link,flow,compartment,amount,unit,share,applies_to
-assembly_power,production,electricity_grid_cn,,,10,kWh,,
+assembly_board,production,corrugated_board_fefco,,,20,kg,,
 so2_stack,production,,Sulfur dioxide,air,0.01,kg,,
-use_power,use,electricity_grid_cn,,,100,kWh/year,,
+use_refills,use,steel_cans_primary_desnz,,,50,kg/year,,
 """
 BASIC = [{"id": "emissions", "text_zh": "排放达标", "text_en": "emissions within limits", "clause": "4.1.1",
           "evidence": "monitoring report"},
@@ -191,26 +196,28 @@ def _evaluate(product, home, tmp_path, reqs, **spec):
 
 
 def test_lcia_total_in_tonnes_with_drivers_and_advice(product, home, tmp_path):
-    grid = _co2("seed_energy.yaml", "electricity_grid_cn")
+    board = _co2("seed_materials.yaml", "corrugated_board_fefco")
+    cans = _co2("seed_materials.yaml", "steel_cans_primary_desnz")
     pp = _co2("seed_materials.yaml", "polypropylene_primary_desnz")
-    use, prod, raw = 200 * grid / 1000, 10 * grid / 1000, 2 * pp / 1000  # t CO2e
+    use, prod, raw = 100 * cans / 1000, 20 * board / 1000, 2 * pp / 1000  # t CO2e
     total = use + prod + raw
     ev = _evaluate(product, home, tmp_path, [requirement("gwp", "gwp100", "<=", 0.1, "t", group="environment")])
     v = ev.indicators[0]
     assert v.value == pytest.approx(total, rel=1e-6) and v.status == "fail"
     assert v.driving_stage == "use"
-    grid_name = _process("seed_energy.yaml", "electricity_grid_cn")["name"]
+    board_name = _process("seed_materials.yaml", "corrugated_board_fefco")["name"]
+    cans_name = _process("seed_materials.yaml", "steel_cans_primary_desnz")["name"]
     pp_name = _process("seed_materials.yaml", "polypropylene_primary_desnz")["name"]
     assert [(d["label"], d["origin"], d["stage"]) for d in v.drivers] == [
-        ("use_power", f"processes.csv row 4, {grid_name}", "use"),
-        ("assembly_power", f"processes.csv row 2, {grid_name}", "production"),
+        ("use_refills", f"processes.csv row 4, {cans_name}", "use"),
+        ("assembly_board", f"processes.csv row 2, {board_name}", "production"),
         ("shell", f"bom.csv row 2, {pp_name}", "raw_materials")]
     assert [d["value"] for d in v.drivers] == pytest.approx([use, prod, raw], rel=1e-6)
     gap = total - 0.1
-    assert v.advice[0] == f"reduce 'use_power' (processes.csv row 4, {grid_name}; use) by {gap / use * 100:.1f} %"
-    assert v.advice[1] == (f"'assembly_power' (processes.csv row 2, {grid_name}; production) adds {prod:.4g} t, "
+    assert v.advice[0] == f"reduce 'use_refills' (processes.csv row 4, {cans_name}; use) by {gap / use * 100:.1f} %"
+    assert v.advice[1] == (f"'assembly_board' (processes.csv row 2, {board_name}; production) adds {prod:.4g} t, "
                            f"less than the excess {gap:.4g} t: removing it alone would not meet the threshold")
-    assert v.advice_zh[0] == f"将“use_power”（processes.csv row 4, {grid_name}；产品使用）减少 {gap / use * 100:.1f} %"
+    assert v.advice_zh[0] == f"将“use_refills”（processes.csv row 4, {cans_name}；产品使用）减少 {gap / use * 100:.1f} %"
 
 
 def test_lcia_of_a_unit_pint_cannot_read_and_a_direct_emission(product, home, engine, tmp_path):
