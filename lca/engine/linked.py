@@ -16,6 +16,7 @@ from scipy import sparse
 from lca.core.errors import InputError
 from lca.engine import project
 from lca.engine.solver import Matrices
+from lca.inventory import suppliers
 from lca.inventory.product import load_product
 
 SEPARATOR = ":"
@@ -26,10 +27,10 @@ def databases_in(paths: list[str | Path]) -> tuple[str, ...]:
     found: set[str] = set()
     for p in paths:
         product = load_product(p)
-        for row in (*product.bom, *product.processes):
-            link = getattr(row, "link", None)
-            if link and SEPARATOR in link:
-                found.add(link.split(SEPARATOR, 1)[0])
+        links = [link for row in (*product.bom, *product.processes) if (link := getattr(row, "link", None))]
+        found |= {link.split(SEPARATOR, 1)[0] for link in links
+                  if SEPARATOR in link and not link.startswith(suppliers.PREFIX)}
+        found |= suppliers.databases(links, product.suppliers_path)
     return tuple(sorted(found))
 
 

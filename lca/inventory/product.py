@@ -61,6 +61,7 @@ class Manifest(BaseModel):
     shipping_mass: Quantity | None = None
     bom: str
     processes: str | None = None
+    suppliers: str | None = None  # folder of supplier declarations (lca.inventory.suppliers)
     encoding: str | None = None
     illustrative: bool = False
     description: str | None = None
@@ -123,6 +124,7 @@ class Product(BaseModel):
     manifest_path: Path
     bom_path: Path
     processes_path: Path | None
+    suppliers_path: Path | None = None
     bom: list[BomLine]
     processes: list[ProcessLine]
     input_hash: str
@@ -284,9 +286,15 @@ def load_product(path: str | Path) -> Product:
         proc_table = read_table(proc_path, manifest.encoding)
         proc_table.require("stage")
         procs = _validate_rows(proc_table, ProcessLine)
+    sup_path = None
+    if manifest.suppliers:
+        sup_path = (path.parent / manifest.suppliers).resolve()
+        if not sup_path.is_dir():
+            raise InputError(f"suppliers folder {manifest.suppliers} not found (looked for {sup_path})",
+                             file=path, column="suppliers")
     digest = hashlib.sha256()
-    for p in (path, bom_path, proc_path):
+    for p in (path, bom_path, proc_path, *(sorted(f for f in sup_path.iterdir() if f.is_file()) if sup_path else ())):
         if p is not None:
             digest.update(p.name.encode() + b"\0" + p.read_bytes())
     return Product(manifest=manifest, manifest_path=path, bom_path=bom_path, processes_path=proc_path,
-                   bom=bom, processes=procs, input_hash=digest.hexdigest())
+                   suppliers_path=sup_path, bom=bom, processes=procs, input_hash=digest.hexdigest())

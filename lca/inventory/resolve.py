@@ -6,7 +6,6 @@ mass, for t·km transport). End-of-life rows take a share of the mass of what th
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,8 +14,10 @@ import pint
 
 from lca.core import units
 from lca.core.errors import InputError
+from lca.inventory import suppliers
 from lca.inventory.background import Uncertainty
 from lca.inventory.product import BomLine, ProcessLine, Product
+from lca.inventory.supplied import SupplierLines, suggest
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Line:
     # amount = Σ_t amount · share_t · Π_{p ∈ params_t} (value_p / template value_p).
     terms: tuple[tuple[float, tuple[str, ...]], ...] = ()
     source: tuple[str, int, str] | None = None  # (file, row, column) of the amount, for error messages
+    supplier: str | None = None  # the BOM-linked supplier declaration (`<supplier>/<part>`) it comes from
+    primary: bool = False  # from supplier-specific or measured data (a declaration, a direct emission row)
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Inventory:
     components: list[Component] = field(default_factory=list)
     eol_shares: list[EolShare] = field(default_factory=list)
     uncertain: list[UncertainRow] = field(default_factory=list)
+    declarations: list[suppliers.Use] = field(default_factory=list)
 
     def stage_matrix(self, kind: Literal["process", "flow"], size: int,
                      stages: tuple[str, ...]) -> np.ndarray:
@@ -113,12 +117,7 @@ class Inventory:
         return out
 
 
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
-    return f"did you mean {', '.join(close)}?" if close else None
-
-
-class _Resolver:
+class _Resolver(SupplierLines):
     def __init__(self, product: Product, cat: Catalogue):
         self.p, self.cat = product, cat
         self.lines: list[Line] = []
@@ -133,6 +132,9 @@ class _Resolver:
         self.leaf_params: dict[str, tuple[str, ...]] = {}  # component -> parameters its mass scales with
         self._terms: tuple = ()  # the dependency terms of the lines being added
         self._source: tuple[str, int, str] | None = None  # where the amount of the lines being added is
+        self._supplier: str | None = None  # the declaration the lines being added come from
+        self._primary = False  # whether they are supplier-specific or measured
+        self.uses: dict[str, suppliers.Use] = {}
 
     def _row(self, r: BomLine | ProcessLine, origin: str, label: str) -> None:
         """Start the lines of row `r`: they follow its distribution, if it has one."""
@@ -165,7 +167,7 @@ class _Resolver:
                 raise self.err(f"component '{r.component}' references itself as its parent", r.row, "parent")
             if r.parent not in by_id:
                 raise self.err(f"unknown parent '{r.parent}'", r.row, "parent",
-                               _suggest(r.parent, by_id) or "parent must be a component id of this BOM")
+                               suggest(r.parent, by_id) or "parent must be a component id of this BOM")
             children.setdefault(r.parent, []).append(r)
         for r in rows:  # cycles through parents
             seen, cur = [r.component], r
@@ -199,6 +201,8 @@ class _Resolver:
                            r.row, "unit")
 
     def _leaf(self, r: BomLine, mult: float, by_id) -> None:
+        if r.link and r.link.startswith(suppliers.PREFIX):
+            return self._supplied(r, mult)
         if not r.link:
             raise self.err(f"component '{r.component}' needs a link to a background process", r.row,
                            "link", "name a process code from `lca processes`, or give sub-components")
@@ -209,22 +213,14 @@ class _Resolver:
                 raise self.err(f"link '{r.link}' names a component of this BOM", r.row, "link",
                                "use the parent column for sub-assemblies")
             raise self.err(f"unknown process '{r.link}'", r.row, "link",
-                           _suggest(r.link, self.cat.process_index) or "run `lca processes` for the list")
+                           suggest(r.link, self.cat.process_index) or "run `lca processes` for the list")
         idx = self.cat.process_index[r.link]
         target = self.cat.process_unit[idx]
         try:
             amount = units.convert(r.amount * mult, r.unit, target)
         except InputError as exc:
             raise exc.located(file=self.p.bom_path, row=r.row, column="unit") from None
-        if units.same_dimension(r.unit, "kg"):
-            self.leaf_mass[r.component] = units.convert(r.amount * mult, r.unit, "kg")
-            self.leaf_params[r.component] = self._terms[0][1]
-            self.components.append(Component(r.component, r.link, r.stage, self.leaf_mass[r.component],
-                                             r.recycled_content, self._terms[0][1]))
-        else:
-            self.warnings.append(f"{self.bom_file} row {r.row}: mass of '{r.component}' unknown "
-                                 f"(unit {r.unit}); it is left out of mass-based end-of-life shares")
-        self.leaf_link[r.component] = r.link
+        self._mass(r, mult)
         origin = f"{self.bom_file} row {r.row}"
         self._row(r, origin, r.component)
         variant = self.cat.recycled_variant[idx]
@@ -240,9 +236,21 @@ class _Resolver:
                                  f"background has no recycled route for '{r.link}'; modelled as primary")
         self._add(r.stage, "process", idx, amount, r.component, origin)
 
+    def _mass(self, r: BomLine, mult: float) -> None:
+        """Record a leaf's mass (when it is given in a mass unit) and its link."""
+        if units.same_dimension(r.unit, "kg"):
+            self.leaf_mass[r.component] = units.convert(r.amount * mult, r.unit, "kg")
+            self.leaf_params[r.component] = self._terms[0][1]
+            self.components.append(Component(r.component, r.link, r.stage, self.leaf_mass[r.component],
+                                             r.recycled_content, self._terms[0][1]))
+        else:
+            self.warnings.append(f"{self.bom_file} row {r.row}: mass of '{r.component}' unknown "
+                                 f"(unit {r.unit}); it is left out of mass-based end-of-life shares")
+        self.leaf_link[r.component] = r.link
+
     def _add(self, stage, kind, index, amount, label, origin) -> None:
         self.lines.append(Line(stage, kind, index, float(amount), label, origin, self._key, self._terms,
-                               self._source))
+                               self._source, self._supplier, self._primary or kind == "flow"))
 
     # ---- processes --------------------------------------------------------------------------
     @property
@@ -304,24 +312,13 @@ class _Resolver:
     def _process(self, r: ProcessLine) -> int:
         if r.link not in self.cat.process_index:
             raise self.err(f"unknown process '{r.link}'", r.row, "link",
-                           _suggest(r.link, self.cat.process_index) or "run `lca processes` for the list",
+                           suggest(r.link, self.cat.process_index) or "run `lca processes` for the list",
                            bom=False)
         return self.cat.process_index[r.link]
 
     def _flow(self, r: ProcessLine) -> int:
-        if r.flow in self.cat.flow_index:
-            return self.cat.flow_index[r.flow]
-        hits = self.cat.flow_by_name(r.flow, r.compartment)
-        if len(hits) == 1:
-            return hits[0]
-        if not hits:
-            raise self.err(f"unknown elementary flow '{r.flow}'" +
-                           (f" in compartment '{r.compartment}'" if r.compartment else ""), r.row, "flow",
-                           _suggest(r.flow, set(self.cat.flow_name)) or "use a biosphere3 name or UUID",
-                           bom=False)
-        options = sorted({"/".join(self.cat.flow_categories[i]) for i in hits})
-        raise self.err(f"flow '{r.flow}' is ambiguous: give a compartment", r.row, "compartment",
-                       f"one of {', '.join(options)}", bom=False)
+        return self._find_flow(r.flow, r.compartment,
+                               lambda msg, column, hint=None: self.err(msg, r.row, column, hint, bom=False))
 
     def _eol_share(self, r: ProcessLine, origin: str, label: str) -> None:
         if r.link is None:
@@ -376,4 +373,4 @@ def resolve(product: Product, catalogue: Catalogue) -> Inventory:
     m = product.manifest
     return Inventory(product_id=product.id, name=m.name, lines=r.lines, mass_kg=r.mass_kg,
                      input_hash=product.input_hash, warnings=r.warnings, components=r.components,
-                     eol_shares=r.eol_shares, uncertain=r.uncertain)
+                     eol_shares=r.eol_shares, uncertain=r.uncertain, declarations=list(r.uses.values()))
