@@ -23,7 +23,9 @@ STYLE = {"pass": "green", "fail": "bold red", "incomplete": "yellow", "listed": 
 
 
 def _s(text: str | None) -> str:
-    return "–" if text is None else f"[{STYLE.get(text, '')}]{text}[/]"
+    if text is None:
+        return "–"
+    return f"[{STYLE[text]}]{text}[/]" if text in STYLE else text
 
 
 def _n(v: float | None) -> str:
@@ -109,8 +111,9 @@ def show(evaluation: Id, as_json: Annotated[bool, typer.Option("--json", help="P
         out.print(t)
         out.print("files: " + ", ".join(f"{f.path} ({f.sha256[:12]})" for f in ev.files))
         for a in log:
-            out.print(f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}"
-                      + (f" → {a.to_status}" if a.to_status else "") + (f" ({a.reason})" if a.reason else ""))
+            move = f" ({a.from_status or 'new'} → {a.to_status})" if a.to_status else ""
+            out.print(f"  {a.at:%Y-%m-%d %H:%M:%S} {a.actor}: {a.action}{move}" + (f": {a.reason}" if a.reason else ""),
+                      highlight=False)
 
 
 def _as_dict(ev, log) -> dict:

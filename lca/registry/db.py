@@ -47,14 +47,13 @@ def _where(url: str) -> str:
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
-    """WAL (readers never wait for the writer), a busy timeout, and BEGIN IMMEDIATE for every transaction so
+    """A busy timeout, foreign keys, and BEGIN IMMEDIATE for every transaction so
     that two writers queue for the lock instead of deadlocking on a read-to-write upgrade."""
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # SQLAlchemy, not the sqlite3 module, begins transactions
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 
@@ -125,6 +124,12 @@ def _opened(url: str) -> sessionmaker[Session]:
     engine = _engine(url)
     try:
         _check(engine, where)
+        if engine.dialect.name == "sqlite":  # readers never wait for the writer; set only once the file is ours
+            raw = engine.raw_connection()  # outside SQLAlchemy's transaction: the mode cannot change inside one
+            try:
+                raw.cursor().execute("PRAGMA journal_mode = WAL")
+            finally:
+                raw.close()
         if revision_of(engine) != head():
             upgrade(engine)
     except OperationalError as exc:

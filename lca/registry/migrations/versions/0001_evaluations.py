@@ -23,6 +23,11 @@ APPEND_ONLY = {
 }
 
 
+def _parent() -> sa.Column:
+    """The key column of a table holding part of an evaluation."""
+    return sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id", ondelete="CASCADE"), primary_key=True)
+
+
 def upgrade() -> None:
     op.create_table("blobs", sa.Column("sha256", sa.String(64), primary_key=True),
                     sa.Column("size", sa.Integer, nullable=False), sa.Column("content", sa.LargeBinary, nullable=False))
@@ -53,12 +58,10 @@ def upgrade() -> None:
     op.create_index("ix_evaluations_filter", "evaluations", ["category", "status", "verdict"])
     op.create_index("ix_evaluations_status", "evaluations", ["status"])
     op.create_index("ix_evaluations_verdict", "evaluations", ["verdict"])
-    child = [sa.Column("evaluation_id", sa.Integer, sa.ForeignKey("evaluations.id", ondelete="CASCADE"),
-                       primary_key=True)]
-    op.create_table("input_files", *[c.copy() for c in child], sa.Column("path", sa.String(500), primary_key=True),
+    op.create_table("input_files", _parent(), sa.Column("path", sa.String(500), primary_key=True),
                     sa.Column("sha256", sa.String(64), sa.ForeignKey("blobs.sha256"), nullable=False))
     op.create_table(
-        "requirements", *[c.copy() for c in child],
+        "requirements", _parent(),
         sa.Column("position", sa.Integer, primary_key=True),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("requirement", sa.String(200), nullable=False),
@@ -68,11 +71,11 @@ def upgrade() -> None:
         sa.Column("status", sa.String(40), nullable=False), sa.Column("document", sa.Text),
         sa.Column("reason", sa.Text),
     )
-    op.create_table("stage_results", *[c.copy() for c in child], sa.Column("position", sa.Integer, primary_key=True),
+    op.create_table("stage_results", _parent(), sa.Column("position", sa.Integer, primary_key=True),
                     sa.Column("indicator", sa.String(200), nullable=False),
                     sa.Column("stage", sa.String(40), nullable=False), sa.Column("unit", sa.String(100), nullable=False),
                     sa.Column("value", sa.Double))
-    op.create_table("declared_values", *[c.copy() for c in child],
+    op.create_table("declared_values", _parent(),
                     sa.Column("indicator", sa.String(200), primary_key=True),
                     sa.Column("value", sa.Double, nullable=False), sa.Column("unit", sa.String(100), nullable=False),
                     sa.Column("document", sa.Text, nullable=False))
