@@ -8,6 +8,7 @@ import pandas as pd
 import xarray as xr
 
 from lca import __version__
+from lca.assess import supply_chain
 from lca.core.files import atomic_write
 from lca.core.stages import STAGES
 from lca.engine import linked, project, session
@@ -115,7 +116,7 @@ def score(paths: list[str | Path], indicator_set: str = DEFAULT_SET, home: str |
     eng = session.engine(home, indicator_set, progress, linked.databases_in(paths))
     invs = session.read_inventories(paths, eng)
     ds = to_dataset(invs, [eng.evaluate(inv) for inv in invs], eng.indicators, eng.m.version)
-    return with_coverage(ds, [coverage(eng, inv) for inv in invs]), invs
+    return supply_chain.with_shares(with_coverage(ds, [coverage(eng, inv) for inv in invs]), eng, invs), invs
 
 
 def with_coverage(ds: xr.Dataset, covs: list[Coverage]) -> xr.Dataset:

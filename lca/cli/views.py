@@ -8,7 +8,9 @@ from rich.table import Table
 
 from lca.assess.evaluate import Evaluation
 from lca.assess.specs import Spec
+from lca.assess.supply_chain import summary as supply_summary
 from lca.cli.common import fmt
+from lca.cli.supply_views import print_supply_chain
 from lca.engine.coverage import LOW
 from lca.uncertainty.summary import ProductUncertainty
 
@@ -59,6 +61,35 @@ def print_evaluation(console: Console, ev: Evaluation) -> None:
     if not ev.spec_complete:
         console.print("[yellow]note:[/] this specification transcribes only part of its standard "
                       "(see its 'coverage' and 'notes'); a pass here is not a green-design verdict.")
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{x:.1%}"
+
+
+def print_screen_verdicts(console: Console, summary) -> None:
+    """`lca screen --spec`: the spec's status, pass rates of the assessable requirements, verdict shares;
+    never a joint pass rate over no requirement."""
+    console.print(f"specification {summary.spec}: {summary.spec_status}", highlight=False)
+    if not summary.requirements:
+        console.print("[yellow]no requirement assessable per product[/]: the catalogue carries no value for any "
+                      "requirement of this specification, so no product passes or fails it", highlight=False)
+    else:
+        n, m = len(summary.requirements), len(summary.requirements) + len(summary.not_assessed)
+        console.print(f"against {summary.spec}: the {n} of {m} requirements assessable per product pass jointly "
+                      f"for {_pct(summary.joint_pass_rate)} of products", highlight=False)
+        v = Table()
+        for col in ("requirement", "pass rate", "computable"):
+            v.add_column(col, justify="left" if col == "requirement" else "right")
+        for rid, st in sorted(summary.requirements.items(), key=lambda kv: kv[1]["pass_rate"]):
+            v.add_row(rid, _pct(st["pass_rate"]), _pct(st["computable_share"]))
+        console.print(v)
+    if summary.verdicts:
+        console.print("verdict per product: " + ", ".join(f"{k} {_pct(x)}" for k, x in summary.verdicts.items()),
+                      highlight=False)
+    if summary.not_assessed:
+        console.print(f"[dim]not assessed in screening (need per-product evidence): "
+                      f"{', '.join(summary.not_assessed)}[/]")
 
 
 def print_specs(console: Console, specs: list[tuple[Path, Spec]]) -> None:
@@ -134,7 +165,8 @@ def results_json(ds, invs) -> dict:
                                   for n, v in zip(q.top_process.values, q.top_value.values)],
             }
         products.append({"id": inv.product_id, "name": inv.name, "mass_kg": inv.mass_kg,
-                         "input_hash": inv.input_hash, "warnings": inv.warnings, "indicators": inds})
+                         "input_hash": inv.input_hash, "warnings": inv.warnings, "indicators": inds,
+                         **({"supply_chain": supply_summary(ds, inv)} if "primary_share" in ds else {})})
     return {"software": ds.attrs["software"], "indicator_set": ds.attrs["indicator_set"],
             "background_data_version": ds.attrs["background_data_version"], "products": products}
 
@@ -173,6 +205,7 @@ def print_product(out: Console, ds, inv) -> None:
     if uncovered:
         out.print(f"[dim]– : no characterised flow of {', '.join(uncovered)} in this product's inventory "
                   "(the background data carry no such flows for the processes used).[/]")
+    print_supply_chain(out, ds, inv)
     for w in inv.warnings:
         out.print(f"[yellow]warning:[/] {w}", highlight=False)
 
