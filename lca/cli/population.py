@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lca.cli.common import Home, err, exit_codes, fmt, load_spec, out, setup_progress
+from lca.cli.views import print_screen_verdicts
 from lca.engine.names import DEFAULT_SET
 
 
@@ -61,20 +62,7 @@ def screen_command(
             t.add_row(ind, st["unit"], *[fmt(st[k]) for k in ("mean", "p5", "median", "p95")], f"{low[0]} ({fmt(low[1])})")
         out.print(t)
         if summary.spec:
-            v = Table(title=f"against {summary.spec}: indicator requirements pass jointly for "
-                            f"{_pct(summary.joint_pass_rate)} of products", title_justify="left")
-            for col in ("requirement", "pass rate", "computable"):
-                v.add_column(col, justify="left" if col == "requirement" else "right")
-            for rid, st in sorted(summary.requirements.items(), key=lambda kv: kv[1]["pass_rate"]):
-                v.add_row(rid, _pct(st["pass_rate"]), _pct(st["computable_share"]))
-            out.print(v)
-            if summary.not_assessed:
-                out.print(f"[dim]not assessed in screening (need per-product evidence): "
-                          f"{', '.join(summary.not_assessed)}[/]")
-
-
-def _pct(x: float | None) -> str:
-    return "–" if x is None or x != x else f"{x:.1%}"
+            print_screen_verdicts(out, summary)
 
 
 def calibrate_command(
@@ -95,6 +83,7 @@ def calibrate_command(
 
     with exit_codes():
         from lca.assess.specs import find
+        from lca.assess.specs import status as spec_status
         from lca.population import calibrate as cal
         from lca.population import calibration_output
 
@@ -127,6 +116,9 @@ def calibrate_command(
             if abs(c.realised_share - run.pass_share) * run.products >= 2:
                 out.print(f"[yellow]warning:[/] {c.requirement}: products tie at the threshold, so "
                           f"{c.realised_share:.2%} pass instead of {run.pass_share:.2%}", highlight=False)
-        out.print(f"joint pass share (every threshold met): {run.joint_pass_share:.2%} "
-                  f"(band {run.joint_band[0]:.2%} – {run.joint_band[1]:.2%})")
+        out.print(f"joint pass share of the {len(run.indicators)} calibrated threshold(s) (every one met): "
+                  f"{run.joint_pass_share:.2%} (band {run.joint_band[0]:.2%} – {run.joint_band[1]:.2%})")
+        out.print(f"specification {checked.id}: {spec_status(checked)}; the draft is partial"
+                  + (f"; not assessed per product: {', '.join(run.not_assessed)}" if run.not_assessed else ""),
+                  highlight=False)
         out.print(f"draft specification and plots written to [bold]{out_dir}[/]: {len(run.files)} files")

@@ -14,10 +14,11 @@ import numpy as np
 
 from lca.assess.evaluate import spec_lcia_engine
 from lca.assess.specs import Spec
+from lca.assess.specs import indicators as spec_indicators
+from lca.assess.specs import status as spec_status
 from lca.core import units
 from lca.core.stages import STAGES
 from lca.engine.indicators import background_roles
-from lca.engine.methods import registry
 from lca.engine.solver import Engine
 from lca.population.batch import stage_scores
 from lca.population.catalogue import Lines
@@ -39,6 +40,13 @@ class BatchSpec:
     is_mass: np.ndarray  # bool: value is the product mass itself
     mass_factor: np.ndarray  # kg -> threshold unit, for mass requirements
     not_assessed: list[str]
+    complete: bool = False  # the spec transcribes every requirement of its standard
+    status: str = ""  # complete, or partial and what is missing
+
+    @property
+    def certifiable(self) -> bool:
+        """A product can pass only if the spec is complete and every requirement is assessed per product."""
+        return self.complete and not self.not_assessed
 
     def values(self, lines: Lines) -> np.ndarray:
         """Requirement values per product (products × requirements); NaN where not computable."""
@@ -67,7 +75,7 @@ class BatchSpec:
 
 def compile_spec(spec: Spec, base: Engine) -> BatchSpec:
     """Turn a spec's indicator requirements into per-process vectors over the base background."""
-    known = registry()
+    known = spec_indicators(spec)
     lcia = spec_lcia_engine(spec, base)
     lcia_row = {i.id: k for k, i in enumerate(lcia.indicators.indicators)} if lcia else {}
     roles = background_roles()
@@ -106,4 +114,5 @@ def compile_spec(spec: Spec, base: Engine) -> BatchSpec:
     return BatchSpec(spec.id, ids, ops, np.array(thr, dtype=float), np.array(scope, dtype=int),
                      np.vstack([np.column_stack(vecs), np.column_stack(flow_vecs)]) if vecs
                      else np.zeros((n + n_flows, 0)), np.array(per_mass, dtype=bool),
-                     np.array(is_mass, dtype=bool), np.array(mass_factor, dtype=float), skipped)
+                     np.array(is_mass, dtype=bool), np.array(mass_factor, dtype=float), skipped, spec.complete,
+                     spec_status(spec))

@@ -99,6 +99,7 @@ class Calibration:
     draft_spec: dict
     exchange_iterations: int = 0
     files: list[str] = field(default_factory=list)
+    not_assessed: list[str] = field(default_factory=list)  # spec requirements no calibrated threshold covers
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -287,7 +288,10 @@ def calibrate(pop: Population, spec: Spec, tgts: list[Target], share: float, boo
                                                    "Monte Carlo draws of the background")
             + f"; background data version {pop.data_version}; lca-ecodesign {__version__}")
     draft = draft_spec(spec, tgts, cals, note)
+    covered = {t.requirement.id for t in tgts if t.requirement is not None}
     return Calibration(pop.source, n, share, confidence, bootstrap, seed, pop.data_version, cals,
                        joint_share(pop.values, thr, ops),
                        (float(np.quantile(joint_boot, alpha)), float(np.quantile(joint_boot, 1 - alpha))),
-                       draft.model_dump(mode="json", exclude_none=True), 0 if exchange is None else len(exchange))
+                       draft.model_dump(mode="json", exclude_none=True), 0 if exchange is None else len(exchange),
+                       not_assessed=[r.id for r in (*spec.basic_requirements, *spec.indicator_requirements)
+                                     if r.id not in covered])

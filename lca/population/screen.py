@@ -46,8 +46,10 @@ class Summary:
     lowest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     spec: str | None = None
     requirements: dict[str, dict[str, float]] = field(default_factory=dict)
-    joint_pass_rate: float | None = None
+    joint_pass_rate: float | None = None  # over the assessable requirements; None when there are none
     not_assessed: list[str] = field(default_factory=list)
+    spec_status: str | None = None
+    verdicts: dict[str, float] = field(default_factory=dict)  # share of products per verdict (pass/fail/incomplete)
 
 
 def column_names(indicators: IndicatorSet) -> list[str]:
@@ -58,7 +60,10 @@ def chunk_table(lines: Lines, lam: np.ndarray, indicators: IndicatorSet, spec: B
     """Score one chunk of products into an Arrow table (runs on a dask worker or locally).
 
     With a spec: per requirement its value ("value.<id>") and verdict ("pass.<id>": true, false,
-    or null when not computable), and "indicators_pass" over all assessed requirements.
+    or null when not computable), "indicators_pass" over the assessable requirements (null when
+    there are none), and "verdict": fail when one fails, pass only when the spec is complete and
+    every requirement was assessed and met, else incomplete. The spec's status rides in the
+    schema metadata ("lca.spec") for `lca report-catalogue`.
     """
     scores = stage_scores(lines, lam)  # n × k × stages
     full = np.concatenate([scores, scores.sum(axis=2, keepdims=True)], axis=2).reshape(len(scores), -1)
@@ -73,8 +78,12 @@ def chunk_table(lines: Lines, lam: np.ndarray, indicators: IndicatorSet, spec: B
             cols[f"value.{rid}"] = pa.array(values[:, j])
             cols[f"pass.{rid}"] = _bools(passes[:, j])
         fail = (passes == 0).any(axis=1)
-        unknown = np.isnan(passes).any(axis=1)
+        unknown = np.isnan(passes).any(axis=1) | (len(spec.ids) == 0)
         cols["indicators_pass"] = _bools(np.where(fail, 0.0, np.where(unknown, np.nan, 1.0)))
+        cols["verdict"] = pa.array(np.where(fail, "fail", np.where(unknown | (not spec.certifiable),
+                                                                   "incomplete", "pass")))
+        meta = {"id": spec.spec_id, "status": spec.status, "assessed": spec.ids, "not_assessed": spec.not_assessed}
+        return pa.table(cols).replace_schema_metadata({"lca.spec": json.dumps(meta, ensure_ascii=False)})
     return pa.table(cols)
 
 
@@ -123,6 +132,9 @@ def _chunks(n: int, size: int) -> list[tuple[int, int]]:
 def _summarise(totals: np.ndarray, ids: np.ndarray, indicators: IndicatorSet, summary: Summary,
                verdicts: dict[str, np.ndarray] | None = None) -> None:
     for rid, col in (verdicts or {}).items():
+        if rid == "verdict":
+            summary.verdicts = {v: float(np.mean(col == v)) for v in ("pass", "fail", "incomplete")}
+            continue
         known = ~np.isnan(col)
         if rid == "indicators_pass":
             summary.joint_pass_rate = float(np.nanmean(col)) if known.any() else None
@@ -164,7 +176,8 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
     spans = _chunks(n, chunk_size)
     summary = Summary(products=n, chunks=len(spans), resumed_chunks=0, output=str(out),
                       spec=spec.id if spec else None,
-                      not_assessed=batch_spec.not_assessed if batch_spec else [])
+                      not_assessed=batch_spec.not_assessed if batch_spec else [],
+                      spec_status=batch_spec.status if batch_spec else None)
     if out.suffix.lower() != ".parquet":
         if batch_spec is not None:
             raise InputError("verdicts are written to Parquet only", file=out, hint="use --out results.parquet")
@@ -194,7 +207,7 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
             write(i, chunk_table(lines.take_products(a, b), lam, eng.indicators, batch_spec))
             done += b - a
             report(done, n)
-    verdict_cols = ([f"pass.{r}" for r in batch_spec.ids] + ["indicators_pass"]) if batch_spec else []
+    verdict_cols = ([f"pass.{r}" for r in batch_spec.ids] + ["indicators_pass", "verdict"]) if batch_spec else []
     totals, verdicts = _merge(parts, len(spans), out, eng.indicators, verdict_cols)
     _summarise(totals, lines.product_ids, eng.indicators, summary,
                {c.removeprefix("pass."): v for c, v in verdicts.items()})
@@ -244,7 +257,9 @@ def _merge(parts: Path, n_chunks: int, out: Path, indicators: IndicatorSet,
                 table = pq.read_table(parts / f"chunk-{i:06d}.parquet")
                 totals.append(np.column_stack([table[c].to_numpy() for c in names]))
                 for c in verdict_cols:
-                    verdicts[c].append(table[c].to_pandas().astype("float64").to_numpy())
+                    col = table[c].to_numpy(zero_copy_only=False) if c == "verdict" \
+                        else table[c].to_pandas().astype("float64").to_numpy()
+                    verdicts[c].append(col)
                 if w is None:
                     w = pq.ParquetWriter(tmp, table.schema)
                 w.write_table(table)

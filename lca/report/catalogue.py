@@ -7,6 +7,7 @@ when not computable).
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ BINS = 20
 LOG_SPAN = 100.0  # max/min ratio of positive totals above which bins are log-spaced
 TOP = 5
 JOINT = "indicators_pass"
+VERDICT = "verdict"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class CatalogueSummary:
     software: str
     distributions: list[Distribution] = field(default_factory=list)
     pass_rates: list[PassRate] = field(default_factory=list)
-    joint: PassRate | None = None
+    joint: PassRate | None = None  # only when some requirement was assessable per product
+    spec_status: str | None = None  # "<spec>: complete | partial ...; not assessed per product: ..."
+    verdicts: dict[str, float] = field(default_factory=dict)  # share of products per verdict
 
 
 def _read(path: Path) -> pa.Table:
@@ -71,7 +75,7 @@ def _read(path: Path) -> pa.Table:
         names = pq.read_schema(path).names
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(f"is not a Parquet file ({exc})", file=path) from None
-    wanted = [c for c in names if c == "product" or c.endswith(".total") or c.startswith("pass.") or c == JOINT]
+    wanted = [c for c in names if c == "product" or c.endswith(".total") or c.startswith("pass.") or c in (JOINT, VERDICT)]
     if "product" not in wanted or not any(c.endswith(".total") for c in wanted):
         raise InputError("has no 'product' and '<indicator>.total' columns", file=path,
                          hint="give the Parquet file `lca screen` wrote")
@@ -117,6 +121,24 @@ def summarise(path: str | Path) -> CatalogueSummary:
             s.distributions.append(_distribution(name.removesuffix(".total"), ids, v))
         elif name.startswith("pass."):
             s.pass_rates.append(_pass_rate(name.removeprefix("pass."), table.column(name)))
-    if JOINT in table.column_names:
+    if JOINT in table.column_names and s.pass_rates:
         s.joint = _pass_rate(JOINT, table.column(JOINT))
+    if VERDICT in table.column_names:
+        col = table.column(VERDICT).to_numpy(zero_copy_only=False)
+        s.verdicts = {v: float(np.mean(col == v)) for v in ("pass", "fail", "incomplete")}
+    s.spec_status = _spec_status(pq.read_schema(path).metadata or {}, bool(s.pass_rates))
     return s
+
+
+def _spec_status(meta: dict, assessable: bool) -> str | None:
+    """The spec's status recorded by `lca screen`, and what it could not assess per product."""
+    raw = meta.get(b"lca.spec")
+    if raw is None:
+        return None
+    spec = json.loads(raw)
+    line = f"{spec['id']}: {spec['status']}"
+    if not assessable:
+        line += "; no requirement assessable per product"
+    if spec["not_assessed"]:
+        line += f"; not assessed per product: {', '.join(spec['not_assessed'])}"
+    return line
