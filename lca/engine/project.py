@@ -2,11 +2,14 @@
 
 A rebuild writes a *new* Brightway project (named after the data version), builds the matrix
 cache, and only then points `state.json` at it and deletes the old one: an interrupted or failed
-set-up leaves the previous project in use and untouched.
+set-up leaves the previous project in use and untouched. Building and writing hold the home's
+inter-process lock, so processes started at once build it once; reading a current build takes no lock.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import hashlib
 import io
 import json
@@ -20,9 +23,11 @@ from typing import Callable
 from platformdirs import user_data_dir
 
 from lca.core import resources
+from lca.core.errors import InputError
 from lca.engine.names import BACKGROUND_DB, BIOSPHERE_DB
 
 SCHEMA_VERSION = "1"  # bump when the way shipped data is written to Brightway changes
+LOCK_FILE = "setup.lock"
 Progress = Callable[[str, float], None]  # (step description, fraction done)
 
 
@@ -53,6 +58,7 @@ class State:
     cache: str
     built_at: str
     seconds: float
+    project_dir: str = ""  # the Brightway project's folder, relative to the home ("" in older builds)
 
 
 def _state_path(home_dir: Path) -> Path:
@@ -74,10 +80,73 @@ def _write_state(home_dir: Path, state: State) -> None:
 
 
 def is_current(home_dir: Path, version: str | None = None) -> bool:
-    """True when the home holds a complete build of the shipped data."""
+    """True when the home holds a complete build of the shipped data (project folder and matrix cache)."""
     state = read_state(home_dir)
     version = version or data_version()
-    return bool(state and state.data_version == version and (home_dir / state.cache).is_file())
+    return bool(state and state.data_version == version and (home_dir / state.cache).is_file()
+                and _project_present(home_dir, state))
+
+
+def _project_present(home_dir: Path, state: State) -> bool:
+    return not state.project_dir or (home_dir / state.project_dir).is_dir()
+
+
+def unwritable(home_dir: Path, exc: Exception) -> InputError:
+    """An environment fault (read-only folder, full disk) as one message naming the path and the fix."""
+    full = getattr(exc, "errno", None) == errno.ENOSPC or "disk is full" in str(exc)
+    return InputError(f"cannot write the project home: {getattr(exc, 'strerror', None) or exc}",
+                      file=getattr(exc, "filename", None) or home_dir,
+                      hint="free some disk space and run again" if full else
+                      "choose a writable folder with --home or LCA_HOME")
+
+
+def _is_write_fault(exc: Exception) -> bool:
+    """OS write errors, and SQLite's (Brightway's) words for the same faults."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EACCES, errno.EROFS, errno.EPERM, errno.EDQUOT)
+    return any(t in str(exc) for t in ("disk is full", "readonly database", "unable to open database file"))
+
+
+@functools.lru_cache(maxsize=None)
+def _lock(path: Path):
+    from filelock import FileLock
+
+    return FileLock(path)  # one object per path: re-entrant within this process
+
+
+@contextlib.contextmanager
+def locked(home_dir: Path):
+    """Hold the home's inter-process lock (re-entrant) while building or writing the project.
+
+    Later arrivals wait, saying so on stderr. The lock is an OS file lock: the OS releases it when its
+    holder dies, even by kill -9, so a stale lock never blocks.
+    """
+    from filelock import Timeout
+
+    try:
+        home_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock(home_dir / LOCK_FILE)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            print(f"lca: another lca process is setting up or writing {home_dir}; waiting for it to finish",
+                  file=sys.stderr, flush=True)
+            lock.acquire()
+    except OSError as exc:
+        raise unwritable(home_dir, exc) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def holding_lock(func):
+    """Run `func(..., home=...)` under the lock of its project home (e.g. an import writing a database)."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with locked(home(kwargs.get("home"))):
+            return func(*args, **kwargs)
+    return wrapper
 
 
 @contextlib.contextmanager
@@ -108,8 +177,16 @@ def brightway(home_dir: Path, project: str | None = None):
         if not first and Path(bd.projects._base_data_dir).resolve() != base.resolve():
             bd.projects.change_base_directories(base, base / "logs", project_name=project or "default")
         if project is not None:
+            if project not in bd.projects:  # deleted under a built home: never let bw2data create it empty
+                raise InputError(f"the Brightway project '{project}' is missing (deleted while the home was in use?)",
+                                 file=base, hint="run `lca setup` to rebuild it")
             bd.projects.set_current(project)
     return bd
+
+
+def _note(message: str) -> None:
+    """Why set-up has work to do (or waits), on stderr so that --json output stays clean."""
+    print(f"lca: {message}", file=sys.stderr, flush=True)
 
 
 def setup(home_override: str | Path | None = None, progress: Progress | None = None,
@@ -119,10 +196,34 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     version = data_version()
     if not force and is_current(home_dir, version):
         return read_state(home_dir), False
-    home_dir.mkdir(parents=True, exist_ok=True)
-    report = progress or (lambda _msg, _frac: None)
+    with locked(home_dir):
+        if not force and is_current(home_dir, version):  # built meanwhile by the process we waited for
+            return read_state(home_dir), False
+        try:
+            return _build(home_dir, version, progress or (lambda _msg, _frac: None), force)
+        except Exception as exc:
+            if _is_write_fault(exc):
+                raise unwritable(home_dir, exc) from None
+            raise
+
+
+def _build(home_dir: Path, version: str, report: Progress, force: bool) -> tuple[State, bool]:
+    """Build under the lock: only the matrix cache when that is all that is missing, else a new project."""
+    from lca.engine import build
+
     start = time.perf_counter()
     old = read_state(home_dir)
+    if not force and old and old.data_version == version and old.project_dir and _project_present(home_dir, old):
+        _note(f"the matrix cache {home_dir / old.cache} is missing or unreadable; rebuilding it")
+        report("matrices", 0.8)
+        brightway(home_dir, old.project)
+        (home_dir / old.cache).parent.mkdir(exist_ok=True)
+        with quiet():
+            build.write_matrix_cache(home_dir / old.cache)
+        return old, True
+    if old and not _project_present(home_dir, old):
+        _note(f"the Brightway project {old.project} is missing from {home_dir / 'brightway'}; rebuilding it "
+              "(databases imported into it are lost: import them again)")
     name = f"lca-{version[:16]}"
     if old and old.project == name:  # a forced rebuild of the current data: build beside it, never over it
         name += "-rebuilt"
@@ -132,8 +233,7 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
             bd.projects.set_current(name)
             bd.projects.delete_project(name, delete_dir=True)
         bd.projects.set_current(name)
-
-    from lca.engine import build
+    project_dir = Path(bd.projects.dir).resolve().relative_to(home_dir).as_posix()
 
     report("biosphere3 elementary flows (ecoinvent 3.9)", 0.05)
     with quiet():
@@ -144,7 +244,7 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
     report("background inventory", 0.55)
     with quiet():
         build.write_background()
-    if old and old.project != name and old.project in bd.projects:
+    if old and old.project != name and old.project in bd.projects and _project_present(home_dir, old):
         report("databases imported into the previous build", 0.7)
         with quiet():
             _carry_over(bd, old.project, name)
@@ -155,7 +255,7 @@ def setup(home_override: str | Path | None = None, progress: Progress | None = N
         build.write_matrix_cache(home_dir / cache_name)
     state = State(project=name, data_version=version, cache=cache_name,
                   built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                  seconds=round(time.perf_counter() - start, 2))
+                  seconds=round(time.perf_counter() - start, 2), project_dir=project_dir)
     _write_state(home_dir, state)
     report("cleaning up the previous build", 0.95)
     if old and old.project != name:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from lca.core.errors import InputError
+from lca.core.errors import DataError, InputError
 from lca.engine import linked, project
 from lca.engine.methods import DEFAULT_SET, Indicator, IndicatorSet, get_set
 from lca.engine.solver import Engine, Matrices
@@ -31,9 +31,26 @@ def engine(home: str | Path | None = None, indicator_set: str = DEFAULT_SET,
            progress: project.Progress | None = None, databases: tuple[str, ...] = ()) -> Engine:
     """The engine for the current background (built on first use), factorised once per process;
     with `databases`, also over those imported databases (products link to them as `DB:code`)."""
+    home_dir = project.home(home)
     state = project.ensure(home, progress)
-    cache = project.home(home) / state.cache
-    return _engine(str(cache), state.data_version, indicator_set, tuple(databases), str(project.home(home)))
+    try:
+        _matrices(str(home_dir / state.cache), state.data_version)
+    except DataError:  # an unreadable (corrupt, truncated) cache: rebuild it, once, under the set-up lock
+        state = _rebuilt_cache(home_dir, state, progress)
+    cache = home_dir / state.cache
+    return _engine(str(cache), state.data_version, indicator_set, tuple(databases), str(home_dir))
+
+
+def _rebuilt_cache(home_dir: Path, seen: project.State, progress: project.Progress | None) -> project.State:
+    """Replace an unreadable matrix cache, unless another process already did while we waited for the lock."""
+    with project.locked(home_dir):
+        state = project.read_state(home_dir) or seen
+        try:
+            _matrices(str(home_dir / state.cache), state.data_version)
+            return state
+        except DataError:
+            (home_dir / state.cache).unlink(missing_ok=True)
+        return project.ensure(home_dir, progress)
 
 
 def lcia_engine(indicators: list[Indicator], home: str | Path | None = None) -> Engine:

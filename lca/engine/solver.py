@@ -7,6 +7,8 @@ the total by linearity. Contributions need the supply vector A⁻¹ f, solved wi
 from __future__ import annotations
 
 import json
+import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -36,12 +38,14 @@ class Matrices:
     @classmethod
     def load(cls, path: Path, version: str) -> "Matrices":
         try:
-            z = np.load(path, allow_pickle=False)
-        except (OSError, ValueError) as exc:
-            raise DataError(f"matrix cache {path} unreadable ({exc}); run `lca setup --force`") from exc
-        A = sparse.csc_matrix((z["A_data"], z["A_indices"], z["A_indptr"]), shape=tuple(z["A_shape"]))
-        B = sparse.csr_matrix((z["B_data"], z["B_indices"], z["B_indptr"]), shape=tuple(z["B_shape"]))
-        return cls(A, B, z["C"], json.loads(str(z["meta"])), version)
+            with np.load(path, allow_pickle=False) as z:
+                A = sparse.csc_matrix((z["A_data"], z["A_indices"], z["A_indptr"]), shape=tuple(z["A_shape"]))
+                B = sparse.csr_matrix((z["B_data"], z["B_indices"], z["B_indptr"]), shape=tuple(z["B_shape"]))
+                return cls(A, B, z["C"], json.loads(str(z["meta"])), version)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            # a truncated or garbled file fails in the zip reader, a member or the JSON labels
+            raise DataError(f"matrix cache {path} unreadable ({type(exc).__name__}: {exc}); "
+                            "run `lca setup --force`") from exc
 
     @cached_property
     def catalogue(self) -> Catalogue:
