@@ -66,6 +66,7 @@ def _validate(records: list[dict], own_bio: list[dict], name: str, bd) -> None:
             raise InputError(f"exchanges link to database '{db}', which is not in the project")
 
 
+@project.holding_lock  # one writer per home: concurrent imports (and set-up) queue, none loses another's database
 def import_database(path: str | Path, fmt: str | None, name: str, *, home: str | Path | None = None,
                     overwrite: bool = False, allocation: str | None = None,
                     report_path: str | Path | None = None, flow_map: str | Path | None = None,
