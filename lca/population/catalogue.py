@@ -114,16 +114,25 @@ def _check_columns(columns: list[str], rows: int, path: str | Path) -> None:
 
 def _codes(col: pa.ChunkedArray, missing: str = "") -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and sorted unique stripped string values of a column; work on its dictionary, not rows."""
-    if not pa.types.is_dictionary(col.type):
+    if pa.types.is_dictionary(col.type) and sum(len(c.dictionary) for c in col.chunks) > len(col) // 4:
+        col = col.cast(col.type.value_type)  # e.g. a pandas Categorical repeats all ids in every row group
+    if pa.types.is_dictionary(col.type):
+        col = col.unify_dictionaries()
+    else:  # one dictionary shared by all chunks
         col = pc.dictionary_encode(col if pa.types.is_string(col.type) else col.cast(pa.string()))
-    col = col.unify_dictionaries()
     dictionary = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
     values = pa.concat_arrays([pc.utf8_trim_whitespace(dictionary.cast(pa.string())), pa.array([missing])])
     uniq = pc.unique(values)
     uniq = uniq.take(pc.array_sort_indices(uniq))
-    remap = pc.index_in(values, value_set=uniq).to_numpy()
-    indices = np.concatenate([pc.fill_null(c.indices, -1).to_numpy() for c in col.chunks]).astype(np.int64)
-    return _compact(remap[indices], len(uniq), uniq.to_numpy(zero_copy_only=False))
+    remap = pc.index_in(values, value_set=uniq).to_numpy()  # dictionary entry (then `missing`) -> uniq
+    indices = np.concatenate([(c.indices.fill_null(len(dictionary)) if c.null_count else c.indices).to_numpy()
+                              for c in col.chunks])
+    used = np.unique(remap[np.bincount(indices, minlength=len(values)) > 0])  # drop values that never occur
+    lookup = np.full(len(uniq), -1, dtype=np.int64)
+    lookup[used] = np.arange(len(used))
+    mapping = lookup[remap]
+    identity = np.array_equal(mapping, np.arange(len(mapping)))
+    return (indices if identity else mapping[indices]), uniq.to_numpy(zero_copy_only=False)[used]
 
 
 def _floats(col: pa.ChunkedArray) -> np.ndarray:
@@ -131,14 +140,6 @@ def _floats(col: pa.ChunkedArray) -> np.ndarray:
     if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
         return pc.fill_null(col.cast(pa.float64()), np.nan).to_numpy()
     return pd.to_numeric(col.to_pandas(), errors="coerce").to_numpy(dtype=float)
-
-
-def _compact(codes: np.ndarray, size: int, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop values that never occur; O(n) through bincount instead of a sort."""
-    used = np.flatnonzero(np.bincount(codes, minlength=size))
-    lookup = np.full(size, -1, dtype=np.int64)
-    lookup[used] = np.arange(len(used))
-    return lookup[codes], values[used]
 
 
 def first_bad(path: str | Path, mask: np.ndarray, column: str, message: str, hint: str | None = None) -> None:
@@ -182,21 +183,19 @@ def validate(table: pa.Table, path: str | Path, bg: Background) -> Lines:
     # units: one conversion factor per (unit, target unit) pair
     unit_code, unit_vals = _codes(table["unit"])
     pair = unit_code.astype(np.int64) * len(link_vals) + link_code
-    size = len(unit_vals) * len(link_vals)
-    inverse, uniq = _compact(pair, size, np.arange(size))
-    factor = np.empty(len(uniq))
-    kg = np.zeros(len(uniq))
-    for j, p in enumerate(uniq):
+    factor = np.full(len(unit_vals) * len(link_vals), np.nan)
+    kg = np.zeros(len(factor))
+    for p in np.flatnonzero(np.bincount(pair, minlength=len(factor))):  # the pairs that occur
         u, link = unit_vals[p // len(link_vals)], link_vals[p % len(link_vals)]
         target = bg.process_unit[bg.process_index[link]]
         try:
-            factor[j] = units.factor(u, target)
-            kg[j] = units.factor(u, "kg") if units.same_dimension(u, "kg") else 0.0
+            factor[p] = units.factor(u, target)
+            kg[p] = units.factor(u, "kg") if units.same_dimension(u, "kg") else 0.0
         except InputError as exc:
-            raise exc.located(file=path, row=row_label(path, int(np.flatnonzero(inverse == j)[0])),
+            raise exc.located(file=path, row=row_label(path, int(np.flatnonzero(pair == p)[0])),
                               column="unit") from None
-    converted = amount * factor[inverse]
-    line_kg = amount * kg[inverse]
+    converted = amount * factor[pair]
+    line_kg = amount * kg[pair]
     mass_kg = np.bincount(prod_code, weights=line_kg, minlength=len(prod_ids))
     product_mass_kg = np.bincount(prod_code, weights=np.where(stage == STAGES.index("distribution"), 0.0, line_kg),
                                   minlength=len(prod_ids))
