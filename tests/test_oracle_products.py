@@ -88,13 +88,15 @@ class Figures:
 
     def cf(self, flow: str) -> float:
         """GWP100 factor of a biosphere3 flow (kg CO2-eq per kg)."""
-        return self.r(ipcc2021_gwp100()[flow])
+        return self.r(ipcc2021_gwp100().get(flow, 0.0))
 
     def gwp(self, code: str) -> float:
         """Cradle-to-gate GWP100 of one unit of `code`: its flows × factors, plus its inputs' GWP."""
         total = 0.0
         for e in background()[code]["exchanges"]:
             if "flow" in e:
+                if self.cf(e["flow"]) == 0:
+                    continue  # not a greenhouse gas (resources, pollutants, water: issue 16 supplements)
                 assert e["unit"] == "kg", (code, e)  # biosphere3 gases are in kg: no conversion
                 total += self.r(e["amount"]) * self.cf(e["flow"])
             else:
@@ -113,10 +115,13 @@ def test_characterisation_factors_are_the_ones_the_docstring_names():
         "corrugated_board_fefco", "ldpe_film_ice", "eps_ice", "electricity_grid_cn", "truck_transport_hgv_desnz",
         "recycling_metal_desnz", "landfill_metal_desnz", "recycling_plastics_desnz", "landfill_plastics_desnz",
         "recycling_paper_board_desnz", "landfill_paper_board_desnz", "recycling_weee_desnz"}
-    for code in fan_and_dehumidifier_links:  # only CO2: the hand sums below are mass × kg CO2 per unit
+    for code in fan_and_dehumidifier_links - {"electricity_grid_cn"}:  # only CO2: hand sums are mass × kg CO2
         assert [e.get("flow") for e in background()[code]["exchanges"]] == [CO2], code
+    # grid electricity: the MEE/NBS CO2 factor plus its fossil share of the non-CO2 supplement (CH4, N2O, ...)
+    assert [e.get("process") or e["flow"] for e in background()["electricity_grid_cn"]["exchanges"]] == \
+        ["power_cn_fossil_fuels_and_emissions", CO2]
     assert [e.get("process") or e["flow"] for e in background()["natural_gas_combustion"]["exchanges"]] == \
-        [CO2, CH4, N2O]
+        ["natural_gas_combustion_other_flows", CO2, CH4, N2O]
     assert [e.get("process") or e["flow"] for e in background()["truck_transport_hgv_wtw_desnz"]["exchanges"]] == \
         ["truck_transport_hgv_desnz", CO2]
     # The recycled twins the resolver must pick (resolve.py: a row's recycled_content goes to the
