@@ -124,6 +124,9 @@ def test_compiled_requirements_and_what_is_not_assessed(compiled):
     assert b.mass_factor[3] == 1000.0  # kg -> g
     # indicator requirements a catalogue cannot check first, then every basic requirement
     assert b.not_assessed == ["rc", "voc", "management", "emissions"]
+    # the spec's completeness rides along (specs_helpers.write_spec: complete, standard TEST 0001-2024)
+    assert b.complete is True
+    assert b.status == "complete (every requirement of TEST 0001-2024 within its scope transcribed)"
 
 
 def test_lcia_vectors_are_converted_to_the_threshold_unit(compiled, engine):
@@ -182,10 +185,12 @@ def test_spec_without_lcia_requirements(engine, tmp_path):
 
 
 def test_spec_with_nothing_a_catalogue_can_check(engine, tmp_path):
-    spec = load_spec(write_spec(tmp_path, basic=BASIC, indicators=[
+    spec = load_spec(write_spec(tmp_path, basic=BASIC, complete=False, indicators=[
         requirement("rc", "recycled_content", ">=", 30, "%")]))
     b = compile_spec(spec, engine)
     assert b.ids == [] and b.not_assessed == ["rc", "management", "emissions"]
+    # partial, with the coverage write_spec gives and no 'not verified' notes
+    assert b.complete is False and b.status == "partial: synthetic thresholds for tests"
     assert b.vectors.shape == (len(engine.m.catalogue.process_index) + engine.C.shape[1], 0)
     lines = _lines(LINES, MASS)
     assert b.values(lines).shape == (4, 0)
