@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lca.core.errors import InputError
 from lca.engine.project import quiet
-from lca.io import thirdparty
+from lca.io import sources, thirdparty
 from lca.io.jsonld import CUTOFF_PREFIX, TechStats
 
 ECOSPOLD_NS = {"ecospold1": "http://www.EcoInvent.org/EcoSpold01", "ecospold2": "http://www.EcoInvent.org/EcoSpold02"}
@@ -32,11 +32,20 @@ def _xml_files(path: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def check_ecospold(path: Path, fmt: str) -> list[Path]:
-    """Every file parses as XML with the EcoSpold root element of `fmt` (before bw2io sees it)."""
+def check_ecospold(path: Path, fmt: str, warnings: list[str] | None = None) -> list[Path]:
+    """Every file parses as XML with the EcoSpold root element of `fmt` (before bw2io sees it); in a
+    folder, the side files an export ships beside its datasets (categories.xml, ...) are skipped."""
     from lxml import etree
 
     files = _xml_files(path, (".xml", ".spold"))
+    if path.is_dir():
+        side = [f for f in files if sources.is_side_file(f)]
+        files = [f for f in files if not sources.is_side_file(f)]
+        for f in side:
+            (warnings if warnings is not None else []).append(f"skipped {f.name}: not a dataset (a list that "
+                                                              "EcoSpold exports ship beside the datasets)")
+        if not files:
+            raise InputError("no EcoSpold datasets in this folder (only side files)", file=path)
     want = f"{{{ECOSPOLD_NS[fmt]}}}ecoSpold"
     for f in files:
         try:
@@ -130,18 +139,21 @@ def _offline_migration(strategy):
                              exchanges=func.__name__ == "migrate_exchanges")
 
 
-def _importer(path: Path, fmt: str, db_name: str, tmp: Path):
+def _importer(path: Path, fmt: str, db_name: str, tmp: Path, warnings: list[str], zipped: bool = False):
     bw2io = thirdparty.bw2io()
 
     if fmt == "ecospold1":
-        check_ecospold(path, fmt)
-        return bw2io.SingleOutputEcospold1Importer(str(path), db_name, use_mp=False)
+        files = check_ecospold(path, fmt, warnings)
+        folder = sources.fit_ecospold1(files, tmp / "ecospold1", warnings)
+        return bw2io.SingleOutputEcospold1Importer(str(folder), db_name, use_mp=False)
     if fmt == "ecospold2":
-        files = check_ecospold(path, fmt)
+        files = check_ecospold(path, fmt, warnings)
         folder = path
-        if path.is_file():  # bw2io reads folders only
-            folder = tmp
-            shutil.copy(path, folder / (path.stem + ".spold"))
+        if path.is_file() or zipped:  # bw2io reads the .spold files of one folder only
+            folder = tmp / "ecospold2"
+            folder.mkdir()
+            for i, f in enumerate(files):
+                shutil.copy(f, folder / f"{i:05d}-{f.stem}.spold")
         elif not any(f.parent == path and f.suffix.lower() == ".spold" for f in files):
             raise InputError("no .spold files directly in this folder", file=path,
                              hint="give the folder that holds the .spold files (e.g. 'datasets')")
@@ -164,9 +176,12 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=path)
+    warnings: list[str] = []
     try:
         with quiet(), tempfile.TemporaryDirectory() as tmp:
-            imp = _importer(path, fmt, db_name, Path(tmp))
+            zipped = fmt in ("ecospold1", "ecospold2") and path.suffix.lower() == ".zip"
+            source = sources.unzip(path, Path(tmp)) if zipped else path
+            imp = _importer(source, fmt, db_name, Path(tmp), warnings, zipped)
             imp.apply_strategies()
             if fmt == "excel":
                 # bw2io's Excel export writes exchanges without 'reference product', so its default
@@ -228,4 +243,4 @@ def read(path: str | Path, fmt: str, db_name: str) -> tuple[list[dict], TechStat
     if not records:
         raise InputError(f"no processes found when reading as {fmt}", file=path, hint="check --format")
     records.extend(cutoffs.values())
-    return records, stats, {"format": fmt, "source_processes": len(records) - len(cutoffs)}
+    return records, stats, {"format": fmt, "source_processes": len(records) - len(cutoffs), "warnings": warnings}

@@ -9,10 +9,15 @@ from lca.core.errors import InputError
 _ECOSPOLD = {"EcoSpold01": "ecospold1", "EcoSpold02": "ecospold2"}
 
 
+def _head_format(head: bytes) -> str | None:
+    """ecospold1/ecospold2 from the root element's namespace in the first few kB of a file."""
+    text = head.decode("utf-8", errors="replace")
+    return next((fmt for ns, fmt in _ECOSPOLD.items() if f"EcoInvent.org/{ns}" in text), None)
+
+
 def _xml_format(path: Path) -> str | None:
-    """ecospold1/ecospold2 from the root element's namespace (read from the first few kB)."""
-    head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
-    return next((fmt for ns, fmt in _ECOSPOLD.items() if f"EcoInvent.org/{ns}" in head), None)
+    with path.open("rb") as f:
+        return _head_format(f.read(4096))
 
 
 def _is_jsonld_names(names: list[str]) -> bool:
@@ -40,11 +45,15 @@ def detect_format(path: str | Path) -> str:
             with zipfile.ZipFile(path) as zf:
                 if _is_jsonld_names(zf.namelist()):
                     return "jsonld"
-        except (zipfile.BadZipFile, OSError) as exc:
+                for member in sorted(zf.namelist()):
+                    if PurePosixPath(member).suffix.lower() in (".spold", ".xml") and (
+                            fmt := _head_format(zf.open(member).read(4096))):
+                        return fmt
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise InputError(f"not a readable zip archive ({exc})", file=path,
                              hint="the file may be truncated; export or download it again") from None
-        raise InputError("this zip holds no openLCA JSON-LD export (no processes/ folder)", file=path,
-                         hint="unzip EcoSpold archives and give the folder, or give --format")
+        raise InputError("this zip holds no openLCA JSON-LD export and no EcoSpold files", file=path,
+                         hint="give --format")
     if suffix in (".xlsx", ".xlsm"):
         return "excel"
     if suffix in (".spold", ".xml") and (fmt := _xml_format(path)):

@@ -132,6 +132,7 @@ def import_database(path: str | Path, fmt: str | None, name: str, *, home: str |
         exchanges=sum(len(r["exchanges"]) for r in records), technosphere=t,
         elementary_flows=flow_stats.flows, elementary_exchanges=flow_stats.exchanges,
         unlinked_flows=flow_stats.unlinked, indicators=indicator_reach(flow_stats, get_set().indicators),
+        warnings=info.get("warnings", []),
     )
     result.seconds = round(time.perf_counter() - start, 2)
     out = Path(report_path) if report_path else project.home(home) / "imports" / f"{_safe(name)}.json"

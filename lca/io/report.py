@@ -41,6 +41,7 @@ class ImportReport:
     unlinked_flows: list
     indicators: list
     seconds: float = 0.0
+    warnings: list = field(default_factory=list)  # what was read other than written (cut strings, skipped files)
 
     @property
     def flows_linked(self) -> int:
@@ -86,6 +87,9 @@ class ImportReport:
             f"cas {e['cas']}), unlinked {e['unlinked']} → '{self.biosphere_database}'",
             f"  elementary exchanges {sum(x.values())}: linked {self.exchange_link_rate:.1%}",
         ]
+        out += [f"  warning: {w}" for w in self.warnings[:10]]
+        if len(self.warnings) > 10:
+            out.append(f"  ... and {len(self.warnings) - 10} more warnings (in the report file)")
         return out
 
     def reach_table(self):
