@@ -196,3 +196,45 @@ def test_nested_declaration_counts_as_primary_but_green_only_first_tier(example_
     assert {ln.supplier for ln in via} == {"huadong_steel/kettle_body", "minghe_plastics/handle_moulding"}
     uses = {u.key: u.tier1 for u in inv.declarations}
     assert uses == {"huadong_steel/kettle_body": True, "minghe_plastics/handle_moulding": True}
+
+
+def test_supplier_variants_equal_their_own_products(home, runner, tmp_path, example_copy):
+    """`<component>.supplier` in `lca screen --variations`: each variant equals the product written out
+    with that supplier (and amount) and run through `lca evaluate`."""
+    import pandas as pd
+
+    options = KETTLE.parent / "supplier_options.csv"
+    out = tmp_path / "options.parquet"
+    res = runner.invoke(app, ["screen", str(KETTLE), "--variations", str(options), "--out", str(out),
+                              "--home", str(home)])
+    assert res.exit_code == 0, res.output
+    got = pd.read_parquet(out).set_index("product")
+    written = {"base": ("supplier:minghe_plastics/handle_moulding", "0.45"),
+               "yangtze_lid": ("supplier:yangtze_moulding/handle_moulding", "0.45"),
+               "yangtze_lid_thin_body": ("supplier:yangtze_moulding/handle_moulding", "0.4")}
+    manifests = []
+    for vid, (link, body) in written.items():
+        folder = example_copy("kettle_supply_chain").rename(tmp_path / vid)
+        _edit(folder, "bom.csv", "supplier:minghe_plastics/handle_moulding", link)
+        _edit(folder, "bom.csv", "body,supplier:huadong_steel/kettle_body,0.45", f"body,supplier:huadong_steel/kettle_body,{body}")
+        _edit(folder, "product.yaml", "id: kettle_supply_chain", f"id: {vid}")
+        manifests.append(folder / "product.yaml")
+    ds, _ = api.evaluate(manifests, home=home)
+    for vid in written:
+        for ind in ds.indicator.values:
+            for s in STAGES:
+                want = ds.score.sel(product=vid, indicator=ind, stage=s).item()
+                assert got.loc[vid, f"{ind}.{s}"] == pytest.approx(want, rel=1e-9, abs=1e-300), (vid, ind, s)
+    gwp = got["gwp100.total"]
+    assert gwp["yangtze_lid"] != gwp["base"]  # the supplier choice changes the score
+
+
+def test_unknown_supplier_in_variations_names_the_row(home, runner, tmp_path):
+    table = tmp_path / "v.csv"
+    table.write_text("product,lid_and_handle.supplier\nbase,\nnobody,no_such_moulder\n", encoding="utf-8")
+    res = runner.invoke(app, ["screen", str(KETTLE), "--variations", str(table), "--out",
+                              str(tmp_path / "o.parquet"), "--home", str(home)])
+    assert res.exit_code == 2, res.output
+    out = " ".join(res.output.split())
+    assert "v.csv" in out and "row 3" in out and "lid_and_handle.supplier" in out and "no_such_moulder" in out
+    assert not (tmp_path / "o.parquet").exists()

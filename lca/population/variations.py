@@ -6,6 +6,8 @@ id), optionally `category` and `notes`, and one column per varied parameter of t
 - `<component>.amount`   a BOM row's amount, in that row's unit (an assembly scales all below it);
 - `<id>.amount`, `<id>.share`  a process row's amount or end-of-life share (the row needs an `id`);
 - `<id>.link`            another background process for a BOM component or a process row;
+- `<component>.supplier`  another supplier for a BOM component: `<supplier id>` (same part id as the
+                         template's declaration, else the component id) or `<supplier id>/<part id>`;
 - `lifetime`, `shipping_mass`  in the manifest's units.
 
 A blank cell keeps the template's value. The template is resolved once per distinct combination
@@ -24,6 +26,7 @@ from lca.core.errors import InputError
 from lca.core.stages import STAGES
 from lca.inventory.product import Product, load_product
 from lca.inventory.resolve import Catalogue, resolve
+from lca.inventory.suppliers import PREFIX
 from lca.population.catalogue import Lines, first_bad, read_dataframe, row_label
 
 DIST = STAGES.index("distribution")
@@ -50,6 +53,8 @@ def parameters(product: Product) -> tuple[dict[str, float], dict[str, str]]:
         numbers[f"{b.component}.amount"] = b.amount
         if b.component not in parents and b.link:
             links[f"{b.component}.link"] = b.link
+        if b.component not in parents:
+            links[f"{b.component}.supplier"] = b.link or ""
     for r in product.processes:
         if not r.id:
             continue
@@ -103,10 +108,15 @@ def read_variations(path: str | Path, product: Product,
     first_bad(path, ids == "", "product", "variant id is missing")
     dup = pd.Series(ids).duplicated().to_numpy()
     first_bad(path, dup, "product", "variant id used twice", "give each variant its own id")
+    for col in (c for c in df.columns if c.endswith(".supplier") and c in links):
+        df[col] = _supplier_links(df[col], links[col], col.removesuffix(".supplier"))
     for col in (c for c in df.columns if c in links):
         vals = df[col].where(df[col] != "", links[col])
+        if col.endswith(".supplier"):
+            df[col] = vals
+            continue  # checked when the variant is resolved (the declaration, its units)
         df[col] = vals
-        bad = ~vals.isin(list(bg.process_index)).to_numpy()
+        bad = ~(vals.isin(list(bg.process_index)) | vals.str.startswith(PREFIX)).to_numpy()
         first_bad(path, bad, col, f"unknown process '{vals[bad].iloc[0]}'" if bad.any() else "",
                    "run `lca processes` for the list")
     cats = df["category"].to_numpy(dtype=object) if "category" in df.columns else np.full(len(df), "", dtype=object)
@@ -114,10 +124,18 @@ def read_variations(path: str | Path, product: Product,
     return ids, cats, _ratios(df, path, numbers), df[link_cols]
 
 
+def _supplier_links(col: pd.Series, template: str, component: str) -> pd.Series:
+    """`<supplier>` or `<supplier>/<part>` cells as `supplier:<supplier>/<part>` links (blank stays blank)."""
+    part = template.removeprefix(PREFIX).split("/", 1)[1] if template.startswith(PREFIX) else component
+    full = col.where(col.str.contains("/", regex=False), col + "/" + part)
+    return (PREFIX + full).where(col != "", "")
+
+
 def _with_links(product: Product, links: dict[str, str]) -> Product:
-    """The template with some rows linked to other processes."""
+    """The template with some rows linked to other processes (or suppliers)."""
     def swap(row, key):
-        return row.model_copy(update={"link": links[key]}) if key in links else row
+        supplier = links.get(key.removesuffix(".link") + ".supplier", row.link)  # wins over .link when it varies
+        return row.model_copy(update={"link": supplier if supplier != row.link else links.get(key, row.link)})
 
     return product.model_copy(update={
         "bom": [swap(b, f"{b.component}.link") for b in product.bom],
