@@ -175,7 +175,7 @@ def brightway(home_dir: Path, project: str | None = None):
         import bw2data as bd
 
         if not first and Path(bd.projects._base_data_dir).resolve() != base.resolve():
-            bd.projects.change_base_directories(base, base / "logs", project_name=project or "default")
+            bd.projects.change_base_directories(base, base / "logs", project_name="default")
         if project is not None:
             if project not in bd.projects:  # deleted under a built home: never let bw2data create it empty
                 raise InputError(f"the Brightway project '{project}' is missing (deleted while the home was in use?)",
