@@ -23,6 +23,7 @@ import numpy as np
 
 from lca.assess.evaluate import COMPARE, Evaluation
 from lca.assess.specs import Spec
+from lca.assess.specs import indicators as spec_indicators
 from lca.core import units
 from lca.core.errors import InputError
 from lca.core.stages import STAGES
@@ -75,8 +76,8 @@ def _probabilities(eng: Engine, samples: np.ndarray, verdict: Evaluation, res: P
     joint = np.ones(len(samples), dtype=bool)
     unknown = False
     for v in verdict.indicators:
-        ind = known[v.indicator]
-        if ind.id not in ids:
+        ind = known.get(v.indicator)  # None: a declared value the spec itself defines
+        if ind is None or ind.id not in ids:
             p = {"pass": 1.0, "fail": 0.0}.get(v.status)
             res.probability[v.id] = p
             joint &= p == 1.0
@@ -124,7 +125,7 @@ def evaluate(paths: list[str | Path], indicator_set: str, spec: Spec | None, ver
     """`lca evaluate --iterations`: Monte Carlo of the set's LCIA indicators and those the spec checks."""
     if iterations < 1:
         raise InputError("--iterations must be at least 1")
-    known = registry()
+    known = spec_indicators(spec) if spec else registry()
     wanted = [*get_set(indicator_set).lcia_only().indicators,
               *[known[r.indicator] for r in (spec.indicator_requirements if spec else ())
                 if known[r.indicator].kind == "lcia"]]
