@@ -238,3 +238,18 @@ def test_unknown_supplier_in_variations_names_the_row(home, runner, tmp_path):
     out = " ".join(res.output.split())
     assert "v.csv" in out and "row 3" in out and "lid_and_handle.supplier" in out and "no_such_moulder" in out
     assert not (tmp_path / "o.parquet").exists()
+
+
+def test_report_has_the_supply_chain_section(home, tmp_path, runner):
+    out = tmp_path / "r.html"
+    res = runner.invoke(app, ["report", str(KETTLE), "--out", str(out), "--lang", "en", "--home", str(home)])
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    assert 'id="supply-chain"' in html
+    assert re.findall(r'<tr data-key="([^"]+)"', html) == ["huadong_steel/kettle_body", "minghe_plastics/handle_moulding"]
+    ds, (inv,) = api.evaluate([KETTLE], home=home)
+    table = html[html.index('id="supply-table"'):]
+    row = table[table.index('data-indicator="gwp100"'):]
+    value = float(re.search(r'data-value="([^"]+)"', row).group(1))
+    assert value == ds.primary_share_total.sel(product=inv.product_id, indicator="gwp100").item()
+    assert "self-declared, not third-party verified" in html

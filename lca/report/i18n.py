@@ -23,6 +23,13 @@ _EN = {
         "Bars show each stage's share of the indicator (negative shares are credits, drawn left of zero).",
     "s_contrib": "Contribution analysis", "contrib_note": "Background processes contributing most to each indicator.",
     "s_verdict": "Verdict against the specification", "s_uncertainty": "Uncertainty",
+    "s_supply": "Supply chain: supplier data and green suppliers", "supply_note":
+        "Primary data: the share of each indicator from supplier declarations and measured direct emissions; "
+        "the rest rests on secondary background data. Green suppliers: the share from parts of green factories "
+        "or green products (suppliers table).", "primary": "Primary data", "green": "Green suppliers",
+    "green_mass": "Green share of purchased mass", "declaration": "Declaration", "supplier": "Supplier",
+    "part": "Part", "valid": "Valid", "verified": "third-party verified", "self_declared": "self-declared",
+    "expired": "expired",
     "s_improve": "Improvement options", "s_versions": "Software, data and input versions",
     "stage": "Stage", "row": "Row", "origin": "Source row", "process": "Process", "amount": "Amount",
     "unit": "Unit", "flow": "Flow", "compartment": "Compartment", "indicator": "Indicator",
@@ -65,6 +72,11 @@ _ZH = {
     "s_results": "各生命周期阶段的指标结果", "results_note": "条形表示各阶段在该指标中的占比（负值为抵扣，画在零线左侧）。",
     "s_contrib": "贡献分析", "contrib_note": "对各指标贡献最大的背景过程。",
     "s_verdict": "对照产品评价规范的判定", "s_uncertainty": "不确定性",
+    "s_supply": "供应链：供应商数据与绿色供应商", "supply_note":
+        "初级数据：各指标中来自供应商声明和实测直接排放的份额，其余基于次级背景数据。绿色供应商：来自绿色工厂或绿色产品零部件的份额（供应商名录）。",
+    "primary": "初级数据", "green": "绿色供应商", "green_mass": "绿色供应商采购质量占比", "declaration": "声明",
+    "supplier": "供应商", "part": "零部件", "valid": "有效期", "verified": "第三方验证", "self_declared": "自我声明",
+    "expired": "已过期",
     "s_improve": "改进建议", "s_versions": "软件、数据与输入版本",
     "stage": "阶段", "row": "行", "origin": "来源行", "process": "过程", "amount": "数量",
     "unit": "单位", "flow": "基本流", "compartment": "环境介质", "indicator": "指标",

@@ -17,6 +17,7 @@ from lca.assess.evaluate import Evaluation
 from lca.assess.evaluate import evaluate as check
 from lca.assess.results import score
 from lca.assess.specs import Spec
+from lca.assess.supply_chain import summary as supply_summary
 from lca.core.stages import STAGES
 from lca.engine import session
 from lca.engine.methods import DEFAULT_SET
@@ -93,6 +94,7 @@ class ProductReport:
     spec: Spec | None
     versions: dict[str, str] = field(default_factory=dict)
     uncertainty: PassProbabilities | None = None  # the report's pass-probability section, when run
+    supply_chain: dict | None = None  # shares and declarations (lca.assess.supply_chain.summary), if any
 
 def _results(ds) -> list[IndicatorResult]:
     p = ds.isel(product=0)
@@ -156,4 +158,5 @@ def build(product: str | Path, spec: Spec | None = None, indicator_set: str = DE
     if spec is not None:
         versions["spec"] = f"{spec.id} v{spec.version} ({spec.standard.number})"
     return ProductReport(load_manifest(Path(product)), inv, line_links, indicator_set, results, sources, flows,
-                         _hotspots(eng, inv, results), evaluation, spec, versions, uncertainty)
+                         _hotspots(eng, inv, results), evaluation, spec, versions, uncertainty,
+                         supply_summary(ds, inv) if inv.declarations else None)
