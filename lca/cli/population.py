@@ -10,7 +10,6 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from lca.cli.common import Home, err, exit_codes, fmt, load_spec, out, setup_progress
-from lca.cli.views import print_screen_verdicts
 from lca.engine.names import DEFAULT_SET
 
 
@@ -36,6 +35,7 @@ def screen_command(
     with exit_codes():
         from lca import api
         from lca.assess.results import check_export_path
+        from lca.cli.views import print_screen_verdicts
         from lca.population import screen as screening
 
         check_export_path(out_file, extra=(".parquet",))
