@@ -28,7 +28,10 @@ USE_KGCE = 200 * 3.6 / KGCE_MJ
 def _grid_factor() -> float:
     doc = yaml.safe_load((resources.background_dir() / "seed_energy.yaml").read_text(encoding="utf-8"))
     proc = next(p for p in doc["processes"] if p["code"] == "electricity_grid_cn")
-    return sum(e["amount"] for e in proc["exchanges"] if e.get("name") == "Carbon dioxide, fossil")
+    co2 = sum(e["amount"] for e in proc["exchanges"] if e.get("name") == "Carbon dioxide, fossil")
+    share = sum(e["amount"] for e in proc["exchanges"] if e.get("process") == "power_cn_fossil_fuels_and_emissions")
+    # plus the fossil share of the supplement's CH4 and N2O: 1 and 1.5 kg/TJ × 301.9 gce/kWh × 29.3076 MJ/kgce
+    return co2 + share * 0.3019 * 29.3076e-6 * (1 * 29.8 + 1.5 * 273)
 
 
 EVIDENCE = {"emissions": {"value": True, "document": "monitoring report 2024"},
