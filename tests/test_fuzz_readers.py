@@ -117,3 +117,11 @@ def test_foreign_readers(home, fmt, src, data):
         path = Path(tmp) / src.name
         path.write_bytes(mutate(raw, m))
         _only_input_errors(lambda: bwformats.read(path, fmt, "fuzz"), path)
+
+
+def test_nul_unit_is_an_input_error():
+    """Found by the fuzzing: pint's parser asserts on a NUL character, which escaped as exit 3."""
+    from lca.core.units import parse_unit
+
+    with pytest.raises(InputError, match="unknown unit"):
+        parse_unit("\x00")

@@ -83,7 +83,7 @@ def parse_unit(text: str) -> pint.Unit:
     try:
         q = ureg.parse_expression(_normalise(text))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
-            AttributeError, TypeError, ValueError, SyntaxError) as exc:
+            AttributeError, TypeError, ValueError, SyntaxError, AssertionError) as exc:  # pint asserts on '\x00'
         raise InputError(f"unknown unit '{text}'",
                          hint="use e.g. kg, g, t, kWh, MJ, kgce, m3, L, km, tkm, piece, year") from exc
     if not isinstance(q, pint.Quantity) or q.magnitude != 1:
