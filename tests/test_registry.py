@@ -113,11 +113,13 @@ def test_verify_reproduces_exactly_or_says_what_changed(database, home):
     with engine.begin() as c:
         c.execute(sa.text("UPDATE requirements SET value = value * (1 + 1e-12) WHERE requirement = 'energy_per_tonne'"
                           " AND evaluation_id = :i"), {"i": ev_id})
+        c.execute(sa.text("UPDATE stage_results SET value = value * (1 - 1e-12) WHERE indicator = 'gwp100' AND "
+                          "stage = 'total' AND evaluation_id = :i"), {"i": ev_id})
         c.execute(sa.text("UPDATE evaluations SET background_data_version = 'older' WHERE id = :i"), {"i": ev_id})
     again = verify.verify(sessions, ev_id, "evaluator", home)
     assert not again.reproduced
     assert [(c.what, c.stored) for c in again.versions] == [("background_data_version", "older")]
-    assert [c.what for c in again.numbers] == ["requirement energy_per_tonne value"]
+    assert [c.what for c in again.numbers] == ["requirement energy_per_tonne value", "gwp100 total (kg CO2-Eq)"]
     assert again.numbers[0].now == pytest.approx((120 * 3.6 + 4300) / 29.3076, rel=1e-9)
     assert again.numbers[0].stored != again.numbers[0].now
 

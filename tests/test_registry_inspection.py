@@ -78,7 +78,7 @@ def test_inspection_delists_the_non_conforming_and_exempts_after_three(hot_melt_
     # declared VOC 3.2 g/kg (threshold <= 20): 3.3 is 3.1 % worse, within 5 %; 3.5 is 9.4 % worse
     measured.write_text(f"evaluation,indicator,value,unit,document\n{acme},voc_content_per_mass,3.3,g/kg,lab A\n"
                         f"{bolt},voc_content_per_mass,3.5,g/kg,lab A\n", encoding="utf-8")
-    day = [datetime(2025, 3, 1, 10), datetime(2026, 3, 2, 10), datetime(2027, 2, 28, 10)]
+    day = [datetime(2025, 3, 1, 10), datetime(2026, 3, 2, 10), datetime(2028, 2, 29, 10)]  # a leap day last
     b1 = inspection.draw(sessions, 1.0, 7, "authority", clock=lambda: day[0])
     with pytest.raises(InputError, match="measured values need a tolerance"):
         inspection.run(sessions, b1.id, "authority", measured, None, home)
@@ -97,17 +97,20 @@ def test_inspection_delists_the_non_conforming_and_exempts_after_three(hot_melt_
     # running the batch again inspects nothing twice
     inspection.run(sessions, b1.id, "authority", None, None, home, clock=lambda: day[1])
     assert store.load(sessions, acme).conforming_streak == 1
-    for d in day[1:]:
+    better = tmp_path / "better.csv"  # 2.5 g/kg: 22 % below the declared 3.2, on the good side: conforming
+    for d, values in zip(day[1:], (better, None)):
         b = inspection.draw(sessions, 1.0, 7, "authority", clock=lambda d=d: d)
         assert [i.evaluation_id for i in b.items] == [acme]
-        inspection.run(sessions, b.id, "authority", None, None, home, clock=lambda d=d: d)
+        better.write_text(f"evaluation,indicator,value,unit\n{acme},voc_content_per_mass,2.5,g/kg\n", encoding="utf-8")
+        [item] = inspection.run(sessions, b.id, "authority", values, 5.0, home, clock=lambda d=d: d)
+        assert item.outcome == "conforming", item.reasons
     ev = store.load(sessions, acme)
-    assert (ev.exempt_from, ev.exempt_until, ev.status) == (date(2027, 2, 28), date(2032, 2, 28), "listed")
+    assert (ev.exempt_from, ev.exempt_until, ev.status) == (date(2028, 2, 29), date(2033, 2, 28), "listed")
     assert store.audit_log(sessions, acme)[-1].action == "exempt"
     with pytest.raises(InputError, match="no listed, non-exempt products"):
-        inspection.draw(sessions, 1.0, 7, "authority", clock=lambda: datetime(2032, 2, 27, 23))
+        inspection.draw(sessions, 1.0, 7, "authority", clock=lambda: datetime(2033, 2, 27, 23))
     assert [i.evaluation_id for i in inspection.draw(sessions, 1.0, 7, "authority",
-                                                     clock=lambda: datetime(2032, 2, 28)).items] == [acme]
+                                                     clock=lambda: datetime(2033, 2, 28)).items] == [acme]
 
 
 def test_measured_values_over_the_threshold_and_bad_rows(hot_melt_listings, home, tmp_path, runner):
