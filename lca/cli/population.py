@@ -14,9 +14,11 @@ from lca.engine.names import DEFAULT_SET
 
 
 def screen_command(
-    catalogue: Annotated[Path, typer.Argument(help="Catalogue of BOM lines keyed by product (.parquet, .csv, "
-                                              ".xlsx), or a template product (YAML) with --variations.")],
-    out_file: Annotated[Path, typer.Option("--out", help="Results (.parquet streams; .nc/.xlsx/.csv small runs).")] = Path("results.parquet"),
+    catalogue: Annotated[str, typer.Argument(help="Catalogue of BOM lines keyed by product (.parquet, .csv, "
+                                             ".xlsx; or a folder or fsspec URL of Parquet files, one task per "
+                                             "file), or a template product (YAML) with --variations.")],
+    out_file: Annotated[str, typer.Option("--out", help="Results (.parquet streams; a folder or URL without a "
+                                          "suffix: a Parquet dataset; .nc/.xlsx/.csv small runs).")] = "results.parquet",
     indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id.")] = DEFAULT_SET,
     workers: Annotated[int, typer.Option(help="dask workers (a LocalCluster when > 1).")] = 1,
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler.")] = None,
@@ -34,11 +36,10 @@ def screen_command(
 
     with exit_codes():
         from lca import api
-        from lca.assess.results import check_export_path
         from lca.cli.views import print_screen_verdicts
         from lca.population import screen as screening
 
-        check_export_path(out_file, extra=(".parquet",))
+        screening.output_target(out_file)
         checked = load_spec(spec)
         with setup_progress(quiet=as_json) as report:
             api.engine(home, indicator_set, report)  # set-up on first use, with its own bar
@@ -61,6 +62,9 @@ def screen_command(
             low = summary.lowest[ind][0]
             t.add_row(ind, st["unit"], *[fmt(st[k]) for k in ("mean", "p5", "median", "p95")], f"{low[0]} ({fmt(low[1])})")
         out.print(t)
+        if summary.quantile_rank_error:
+            out.print(f"[dim]p5, median and p95 merged from per-part samples: within "
+                      f"{summary.quantile_rank_error:.2%} of the products in rank[/]")
         if summary.spec:
             print_screen_verdicts(out, summary)
 

@@ -58,7 +58,7 @@ def _chunks(n: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
-def _output(out: str | Path) -> tuple[str, bool]:
+def output_target(out: str | Path) -> tuple[str, bool]:
     """The output as a string and whether it is a dataset (a folder: no suffix)."""
     if Path(str(out).rstrip("/")).suffix == "":
         return str(out).rstrip("/"), True
@@ -74,7 +74,7 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
     """Score every product of a catalogue (a table or a partitioned dataset; or every variation of a
     template product, `catalogue` being its manifest), per stage and indicator (and against `spec`),
     into `out`."""
-    out, dataset_out = _output(out)
+    out, dataset_out = output_target(out)
     if chunk_size < 1:
         raise InputError("chunk size must be at least 1")
     eng = session.engine(home, indicator_set)
