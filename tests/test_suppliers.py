@@ -253,3 +253,21 @@ def test_report_has_the_supply_chain_section(home, tmp_path, runner):
     value = float(re.search(r'data-value="([^"]+)"', row).group(1))
     assert value == ds.primary_share_total.sel(product=inv.product_id, indicator="gwp100").item()
     assert "self-declared, not third-party verified" in html
+
+
+def test_measured_direct_emission_rows_are_primary(example_copy, home):
+    """A product's own direct-emission row is measured data: its score counts as primary."""
+    folder = example_copy("kettle_supply_chain")
+    lines = (folder / "processes.csv").read_text(encoding="utf-8").splitlines()
+    # the same table with flow and compartment columns, plus a measured CO2 row
+    body = ["id,stage,flow,compartment," + lines[0].split(",", 2)[2]]
+    body += [",".join(ln.split(",", 2)[:2]) + ",,," + ln.split(",", 2)[2] for ln in lines[1:]]
+    body.append('curing_co2,production,"Carbon dioxide, fossil",air,,0.1,kg,,,measured')
+    (folder / "processes.csv").write_text("\n".join(body) + "\n", encoding="utf-8")
+    ds, (inv,) = api.evaluate([folder / "product.yaml"], home=home)
+    base, (binv,) = api.evaluate([KETTLE], home=home)
+    p = ds.sel(product=inv.product_id, indicator="gwp100")
+    b = base.sel(product=binv.product_id, indicator="gwp100")
+    assert p.total.item() == pytest.approx(b.total.item() + 0.1, rel=1e-9)  # GWP100 of fossil CO2 is 1
+    assert p.primary_score.sum().item() == pytest.approx(b.primary_score.sum().item() + 0.1, rel=1e-9)
+    assert p.primary_share.sel(stage="production").item() == pytest.approx(0.1 / p.score.sel(stage="production").item())
