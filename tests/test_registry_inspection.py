@@ -135,3 +135,18 @@ def test_measured_values_over_the_threshold_and_bad_rows(hot_melt_listings, home
     assert r.exit_code == 0 and f"evaluation {drawn}: non-conforming" in words(r.output), r.output
     assert "tvoc: fail — measured 25 g/kg misses <= 20" in words(r.output)
     assert store.load(sessions, drawn).status == "delisted"
+
+
+def test_an_inspection_with_nothing_to_check_is_not_a_conforming_one(database, home):
+    """The air conditioner against a specification without requirements: never counted towards an exemption."""
+    from test_registry import RAC
+
+    sessions = db.open_registry(database)
+    ev_id, _ = submission.submit(sessions, RAC, "tcagp_0001_2016", "ACME", "tester", home)
+    store.transition(sessions, ev_id, "verified", "evaluator")
+    store.transition(sessions, ev_id, "listed", "evaluator")
+    [item] = inspection.run(sessions, inspection.draw(sessions, 1.0, 1, "authority").id, "authority", home=home)
+    assert (item.outcome, item.reasons) == ("not assessed", [])
+    ev = store.load(sessions, ev_id)
+    assert (ev.status, ev.conforming_streak) == ("listed", 0)
+    assert "not assessed" in store.audit_log(sessions, ev_id)[-1].reason

@@ -19,7 +19,7 @@ Db = Annotated[Optional[str], typer.Option("--db", help="Database URL or SQLite 
 By = Annotated[Optional[str], typer.Option("--by", help="Who acts (default: $LCA_USER or the login name).")]
 Id = Annotated[int, typer.Argument(help="Evaluation id (see `lca registry list`).")]
 STYLE = {"pass": "green", "fail": "bold red", "incomplete": "yellow", "listed": "green", "delisted": "red",
-         "conforming": "green", "non-conforming": "bold red", "ok": "green", "not assessed": "yellow"}
+         "conforming": "green", "non-conforming": "bold red", "not assessed": "yellow", "ok": "green"}
 
 
 def _s(text: str | None) -> str:
@@ -208,6 +208,8 @@ def run(batch: Annotated[int, typer.Argument(help="Batch id from `lca inspect dr
 
         items = inspection.run(_open(db, home), batch, submission.actor(by), measured, tolerance, home)
         for item in items:
-            out.print(f"evaluation {item.evaluation_id}: {_s(item.outcome)} ({item.inspected_at:%Y-%m-%d})")
+            n = sum(r["status"] in ("ok", "fail") for r in item.reasons or [])
+            out.print(f"evaluation {item.evaluation_id}: {_s(item.outcome)} ({item.inspected_at:%Y-%m-%d}; {n} of "
+                      f"{len(item.reasons or [])} requirements checked)")
             for r in item.reasons or []:
                 out.print(f"  {r['requirement']}: {_s(r['status'])} — {r['reason']}")

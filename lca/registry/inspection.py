@@ -172,8 +172,13 @@ def run(sessions: sessionmaker[Session], batch_id: int, actor: str, measured_pat
                 item = s.get(InspectionItem, (batch_id, ev_id))
                 ev = store.get(s, ev_id)
                 conforming = all(r["status"] != "fail" for r in reasons)
+                assessed = any(r["status"] in ("ok", "fail") for r in reasons)
                 item.outcome, item.inspected_at, item.reasons = (
-                    "conforming" if conforming else "non-conforming", at, reasons)
+                    "not assessed" if not assessed else "conforming" if conforming else "non-conforming", at, reasons)
+                if not assessed:  # nothing to judge by: neither a conforming inspection nor a delisting
+                    store.log(s, ev, actor, "inspection", at, reason=f"batch {batch_id}: not assessed (no requirement "
+                              "of its specification could be checked)", detail={"batch": batch_id})
+                    continue
                 failed = "; ".join(f"{r['requirement']}: {r['reason']}" for r in reasons if r["status"] == "fail")
                 if not conforming:
                     store.log(s, ev, actor, "inspection", at, to_status="delisted" if ev.status == "listed" else None,

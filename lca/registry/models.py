@@ -152,7 +152,7 @@ class InspectionItem(Base):
     __tablename__ = "inspection_items"
     batch_id: Mapped[int] = mapped_column(ForeignKey("inspection_batches.id"), primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), primary_key=True)
-    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)  # conforming | non-conforming
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)  # conforming | non-conforming | not assessed
     inspected_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     reasons: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
