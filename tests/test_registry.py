@@ -201,6 +201,19 @@ def test_concurrent_writers_in_real_processes_lose_and_duplicate_nothing(databas
     assert count(sessions, Blob) == len(ids) + 2  # a manifest each, the shared BOM, the specification
 
 
+def test_concurrent_cli_submits_of_one_product_store_one_record(database, home):
+    """Three `lca registry submit` processes racing on the same product and spec: one record, one audit entry."""
+    cmd = [sys.executable, "-m", "lca", "registry", "submit", str(HOT_MELT), "--spec", "tcpcif_0086_2021_bulk",
+           "--manufacturer", "ACME", "--db", database, "--home", str(home)]
+    procs = [subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+             for _ in range(3)]
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    assert all("evaluation 1 " in words(o) for o in outputs), outputs
+    sessions = db.open_registry(database)
+    assert (count(sessions, Evaluation), count(sessions, Audit), count(sessions, Blob)) == (1, 1, 4)
+
+
 def test_corrupt_or_foreign_database_is_an_input_error(tmp_path, runner):
     corrupt = tmp_path / "corrupt.sqlite"
     corrupt.write_bytes(b"this is not a database" * 100)
