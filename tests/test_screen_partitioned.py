@@ -147,3 +147,16 @@ def test_any_fsspec_filesystem(catalogue, single, home):
         pd.testing.assert_frame_equal(got, single[1], check_exact=True)
     finally:
         fs.rm("/lca-test", recursive=True)
+
+
+def test_shuffled_lines_and_padded_ids_score_as_the_sorted_catalogue(catalogue, single, home, tmp_path):
+    """Products listed in runs of ascending ids are coded from the runs; any other order (a product's
+    lines apart, ids descending, ids equal only once stripped) must give the same table."""
+    df = catalogue.assign(product=catalogue["product"].astype(str))
+    shuffled = df.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    shuffled.loc[::7, "product"] = " " + shuffled.loc[::7, "product"] + " "
+    shuffled.to_parquet(tmp_path / "c.parquet", index=False)
+    screen(tmp_path / "c.parquet", tmp_path / "r.parquet", home=home)
+    got = pd.read_parquet(tmp_path / "r.parquet")
+    pd.testing.assert_frame_equal(got[["product", "category"]], single[1][["product", "category"]])
+    pd.testing.assert_frame_equal(got, single[1], check_exact=False, rtol=1e-12)  # lines summed in another order

@@ -32,7 +32,7 @@ def chunk_table(lines: Lines, lam: np.ndarray, indicators: IndicatorSet, spec: B
     """
     scores = stage_major(lines, lam)  # stages × n × k: each column below is one strided copy
     totals = scores.sum(axis=0)
-    cols = {"product": pa.array(lines.product_ids.astype(str)), "category": pa.array(lines.categories.astype(str)),
+    cols = {"product": pa.array(lines.product_ids, pa.string()), "category": pa.array(lines.categories, pa.string()),
             "mass_kg": pa.array(lines.mass_kg)}
     for j, ind in enumerate(indicators.indicators):
         for s, stage in enumerate(STAGES):
