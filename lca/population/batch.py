@@ -20,9 +20,10 @@ def demand_matrix(lines: Lines, n_columns: int) -> sparse.csr_matrix:
     n, n_stages = lines.n_products, len(STAGES)
     order = np.argsort(lines.stage, kind="stable")
     rows = lines.stage[order].astype(np.int64) * n + lines.product[order]
-    indptr = np.zeros(n * n_stages + 1, dtype=np.int64)
+    indptr = np.zeros(n * n_stages + 1, dtype=np.int32 if len(rows) < 2**31 else np.int64)  # as the indices
     np.cumsum(np.bincount(rows, minlength=n * n_stages), out=indptr[1:])
-    return sparse.csr_matrix((lines.amount[order], lines.process[order], indptr), shape=(n * n_stages, n_columns))
+    return sparse.csr_matrix((lines.amount[order], lines.process[order].astype(indptr.dtype, copy=False), indptr),
+                             shape=(n * n_stages, n_columns))
 
 
 def stage_major(lines: Lines, lam: np.ndarray) -> np.ndarray:

@@ -33,7 +33,7 @@ class Lines:
     product_ids: np.ndarray  # unique product ids (object array of str), index = product code
     categories: np.ndarray  # category per product ('' when not given)
     product: np.ndarray  # int64 product code per line
-    process: np.ndarray  # int64 background process column per line
+    process: np.ndarray  # int32 (int64 from variations) background process column per line
     stage: np.ndarray  # int8 stage index per line
     amount: np.ndarray  # float64, in the unit of the linked process
     mass_kg: np.ndarray  # float64 per product: sum of mass-unit lines (before recycled split)
@@ -148,6 +148,14 @@ def _runs(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:
     return np.cumsum(change) - 1, heads.to_numpy(zero_copy_only=False).astype(object)
 
 
+def _factor_or_nan(unit: str, target: str, otherwise: float = np.nan) -> float:
+    """units.factor, or `otherwise` where the units do not convert (only an error where a row needs it)."""
+    try:
+        return units.factor(unit, target)
+    except InputError:
+        return otherwise
+
+
 def _floats(col: pa.ChunkedArray) -> np.ndarray:
     """A numeric column as float64 (NaN where missing or not a number); text goes through pandas."""
     if pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
@@ -166,6 +174,7 @@ def validate(table: pa.Table, path: str | Path, bg: Background) -> Lines:
     n = table.num_rows
     # product ids
     prod_code, prod_ids = _runs(table["product"]) or _codes(table["product"])
+    table = table.drop_columns(["product"])  # each column is let go once coded: a smaller peak is faster too
     if "" in prod_ids:
         first_bad(path, prod_ids[prod_code] == "", "product", "product id is missing")
     # amounts
@@ -181,37 +190,41 @@ def validate(table: pa.Table, path: str | Path, bg: Background) -> Lines:
                 first_bad(path, st_code == j, "stage", f"unknown stage '{v}'", f"use one of {', '.join(STAGES)}")
             lookup.append(STAGES.index(STAGE_ALIASES[key]))
         stage = np.asarray(lookup, dtype=np.int8)[st_code]
+        table = table.drop_columns(["stage"])
     else:
         stage = np.zeros(n, dtype=np.int8)
     eol = stage == STAGES.index("end_of_life")
     first_bad(path, (amount < 0) & ~eol, "amount", "negative amount is not allowed (only end-of-life credits)")
     # links
     link_code, link_vals = _codes(table["link"])
-    proc_of_link = np.empty(len(link_vals), dtype=np.int64)
+    proc_of_link = np.empty(len(link_vals), dtype=np.int32)
     for j, v in enumerate(link_vals):
         if v not in bg.process_index:
             first_bad(path, link_code == j, "link", f"unknown process '{v}'", "run `lca processes` for the list")
         proc_of_link[j] = bg.process_index[v]
     process = proc_of_link[link_code]
-    # units: one conversion factor per (unit, target unit) pair
+    # units: one conversion factor per (unit, target unit) pair; a pair that cannot convert is an
+    # error only on the rows that use it
     unit_code, unit_vals = _codes(table["unit"])
-    pair = unit_code.astype(np.int64) * len(link_vals) + link_code
-    factor = np.full(len(unit_vals) * len(link_vals), np.nan)
-    kg = np.zeros(len(factor))
-    for p in np.flatnonzero(np.bincount(pair, minlength=len(factor))):  # the pairs that occur
-        u, link = unit_vals[p // len(link_vals)], link_vals[p % len(link_vals)]
-        target = bg.process_unit[bg.process_index[link]]
+    table = table.drop_columns(["link", "unit", "amount"])
+    targets, target_of_link = np.unique([bg.process_unit[p] for p in proc_of_link], return_inverse=True)
+    table_uf = np.array([[_factor_or_nan(u, t) for t in targets] for u in unit_vals]).reshape(len(unit_vals), -1)
+    factor = table_uf[:, target_of_link][unit_code, link_code]
+    if np.isnan(factor).any():
+        i = int(np.flatnonzero(np.isnan(factor))[0])
         try:
-            factor[p] = units.factor(u, target)
-            kg[p] = units.factor(u, "kg") if units.same_dimension(u, "kg") else 0.0
+            units.factor(unit_vals[unit_code[i]], targets[target_of_link[link_code[i]]])
         except InputError as exc:
-            raise exc.located(file=path, row=row_label(path, int(np.flatnonzero(pair == p)[0])),
-                              column="unit") from None
-    converted = amount * factor[pair]
-    line_kg = amount * kg[pair]
+            raise exc.located(file=path, row=row_label(path, i), column="unit") from None
+    converted = factor
+    converted *= amount
+    line_kg = np.array([_factor_or_nan(u, "kg", 0.0) for u in unit_vals])[unit_code]
+    line_kg *= amount
+    del factor, amount, link_code, unit_code
     mass_kg = np.bincount(prod_code, weights=line_kg, minlength=len(prod_ids))
-    product_mass_kg = np.bincount(prod_code, weights=np.where(stage == STAGES.index("distribution"), 0.0, line_kg),
-                                  minlength=len(prod_ids))
+    line_kg[stage == STAGES.index("distribution")] = 0.0  # packaging: not part of the product's own mass
+    product_mass_kg = np.bincount(prod_code, weights=line_kg, minlength=len(prod_ids))
+    del line_kg
     # recycled content: split onto the recycled twin where the background has one
     if "recycled_content" in table.column_names:
         given = table["recycled_content"].to_pandas().astype(str)
@@ -242,7 +255,7 @@ def validate(table: pa.Table, path: str | Path, bg: Background) -> Lines:
         per_product[prod_code[:n]] = cat_code
         categories = cat_vals[per_product]
     order = slice(None) if np.all(prod_code[1:] >= prod_code[:-1]) else np.argsort(prod_code, kind="stable")
-    return Lines(prod_ids.astype(object), categories, prod_code[order].astype(np.int64), process[order],
+    return Lines(prod_ids.astype(object), categories, prod_code[order].astype(np.int64, copy=False), process[order],
                  stage[order], converted[order], mass_kg, product_mass_kg)
 
 
