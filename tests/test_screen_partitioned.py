@@ -80,10 +80,16 @@ def test_each_part_footer_carries_its_metadata(folder, home, tmp_path):
     assert metas[1]["indicators"]["gwp100"]["sample"] == sorted(gwp.tolist())
 
 
-def test_sampled_percentiles_stay_within_the_stated_rank_error(folder, single, home, tmp_path, monkeypatch):
-    """Parts larger than the sample: percentiles are order statistics within 1/(SAMPLE-1) in rank."""
+def test_sampled_percentiles_stay_within_the_stated_rank_error(catalogue, single, home, tmp_path, monkeypatch):
+    """Parts larger than the sample: percentiles are order statistics within 1/(SAMPLE-1) in rank.
+    Parts of unequal size (20, 60, 220 products), so each sample point must weigh its part's share."""
+    df = catalogue.assign(product=catalogue["product"].astype(str))
+    ids = np.array(sorted(df["product"].unique()))
+    (tmp_path / "cat").mkdir()
+    for k, chunk in enumerate(np.split(ids, [20, 80])):
+        df[df["product"].isin(chunk)].to_parquet(tmp_path / "cat" / f"p{k}.parquet", index=False)
     monkeypatch.setattr(parts, "SAMPLE", 11)
-    summary = screen(folder, tmp_path / "out", home=home)
+    summary = screen(tmp_path / "cat", tmp_path / "out", home=home)
     assert summary.quantile_rank_error == pytest.approx(0.1)
     totals = np.sort(single[1]["gwp100.total"].to_numpy())
     for q, key in ((0.05, "p5"), (0.5, "median"), (0.95, "p95")):
