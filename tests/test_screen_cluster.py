@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from lca.cli import app
 from lca.population import synthetic
 from lca.population.screen import screen
 
-DASK = str(Path(sys.executable).with_name("dask"))
+SIBLING = Path(sys.executable).with_name("dask")  # the dask command of this interpreter's environment
+DASK = str(SIBLING) if SIBLING.exists() else shutil.which("dask")
 N, FILES = 600, 12
 START_TIMEOUT = 60  # s, for each process to come up
 
