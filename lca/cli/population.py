@@ -21,7 +21,9 @@ def screen_command(
                                           "suffix: a Parquet dataset; .nc/.xlsx/.csv small runs).")] = "results.parquet",
     indicator_set: Annotated[str, typer.Option("--set", help="Indicator set id.")] = DEFAULT_SET,
     workers: Annotated[int, typer.Option(help="dask workers (a LocalCluster when > 1).")] = 1,
-    scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Address of a running dask scheduler (its workers read "
+                                                     "the partitions and write the parts next to --out themselves: "
+                                                     "use storage they all reach).")] = None,
     chunk_size: Annotated[int, typer.Option(help="Products per chunk.")] = 100_000,
     spec: Annotated[Optional[str], typer.Option("--spec", help="Check indicator requirements of a "
                                                 "specification (YAML file or id from `lca specs`).")] = None,
