@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pytest
 import yaml
+from sqlalchemy import select
 from test_registry import HOT_MELT, database, words  # noqa: F401 - `database` is the backend fixture
 
 from lca.assess.specs import find
@@ -150,3 +151,50 @@ def test_an_inspection_with_nothing_to_check_is_not_a_conforming_one(database, h
     ev = store.load(sessions, ev_id)
     assert (ev.status, ev.conforming_streak) == ("listed", 0)
     assert "not assessed" in store.audit_log(sessions, ev_id)[-1].reason
+
+
+def test_the_inspection_tolerance_stated_in_the_spec(database, home, tmp_path):
+    """Without --tolerance the spec's own tolerance applies, a requirement's before the spec's; the option wins.
+    Declared VOC 3.2 g/kg: measured 3.5 is (3.5 - 3.2) / 3.2 = 9.375 % worse, 3.45 is 7.8125 % worse."""
+    doc = yaml.safe_load(find("tcpcif_0086_2021_bulk")[0].read_text(encoding="utf-8"))
+    doc["indicator_requirements"] = [r for r in doc["indicator_requirements"] if r["id"] != "energy_per_tonne"]
+    doc["inspection_tolerance_pct"] = 10.0
+    sessions = db.open_registry(database)
+    calls = []
+
+    def inspect(requirement_pct, value, option=None):
+        calls.append(value)
+        tvoc = next(r for r in doc["indicator_requirements"] if r["id"] == "tvoc")
+        tvoc.pop("inspection_tolerance_pct", None)
+        if requirement_pct is not None:
+            tvoc["inspection_tolerance_pct"] = requirement_pct
+        spec = tmp_path / f"spec_{requirement_pct}.yaml"
+        spec.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+        ev_id, _ = submission.submit(sessions, HOT_MELT, spec, f"maker {len(calls)}", "tester", home)
+        store.transition(sessions, ev_id, "verified", "evaluator")
+        store.transition(sessions, ev_id, "listed", "evaluator")
+        measured = tmp_path / "m.csv"
+        measured.write_text(f"evaluation,indicator,value,unit\n{ev_id},voc_content_per_mass,{value},g/kg\n",
+                            encoding="utf-8")
+        with sessions.begin() as s:  # only this listing is drawn
+            for other in s.scalars(select(store.Evaluation).where(store.Evaluation.id != ev_id)):
+                other.status = "delisted"
+        b = inspection.draw(sessions, 1.0, 1, "authority")
+        [item] = inspection.run(sessions, b.id, "authority", measured, option, home)
+        return next(r for r in item.reasons if r["requirement"] == "tvoc")
+
+    assert inspection.judge([], {}, None) == []
+    ok = inspect(None, 3.5)  # the spec's 10 % holds 9.375 %
+    assert ok["status"] == "ok" and "within 10 % of the declared 3.2" in ok["reason"], ok
+    tight = inspect(9.0, 3.5)  # the requirement's 9 % does not
+    assert tight["status"] == "fail" and "9.4 % off the declared 3.2, beyond the 9 % tolerance" in tight["reason"]
+    assert inspect(8.0, 3.45)["status"] == "ok"  # 7.8 % within the requirement's 8 %
+    assert inspect(8.0, 3.45, option=5.0)["status"] == "fail"  # the option's 5 % overrides the spec
+    doc.pop("inspection_tolerance_pct")
+    with pytest.raises(InputError, match="the specification states none for 'tvoc'"):
+        inspect(None, 3.3)
+    doc["inspection_tolerance_pct"] = -1
+    spec = tmp_path / "negative.yaml"
+    spec.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="inspection_tolerance_pct"):
+        find(str(spec))

@@ -68,6 +68,7 @@ class IndicatorRequirement(BaseModel):
     grade_table: str | None = None  # id of a shipped grade table or a path relative to the spec
     grade: str | None = None  # the grade required (that grade or a better one)
     basis: str | None = None  # 判定依据: how the standard says the value is established
+    inspection_tolerance_pct: float | None = Field(default=None, ge=0, allow_inf_nan=False)  # overrides the spec's
 
     @model_validator(mode="after")
     def _threshold_or_grade(self) -> "IndicatorRequirement":
@@ -95,6 +96,8 @@ class Spec(BaseModel):
     indicator_requirements: list[IndicatorRequirement] = []
     report_items: list[str] = []
     notes: list[str] = []
+    # how far (in % of the declared value) a value measured in a sampling inspection may be worse than declared
+    inspection_tolerance_pct: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     _folder: Path | None = PrivateAttr(default=None)  # where relative grade-table paths start
 
     def grade_table(self, req: IndicatorRequirement) -> GradeTable:
@@ -113,6 +116,13 @@ class Spec(BaseModel):
 def indicators(spec: Spec) -> dict[str, Indicator]:
     """The indicators a specification can use: every shipped one and the spec's own declared values."""
     return {**registry(), **{i.id: i for i in spec.declared_indicators}}
+
+
+def inspection_tolerances(spec: Spec) -> dict[str, float]:
+    """The inspection tolerance (%) the spec states per indicator requirement (its own, else the spec's)."""
+    out = {r.id: r.inspection_tolerance_pct if r.inspection_tolerance_pct is not None else spec.inspection_tolerance_pct
+           for r in spec.indicator_requirements}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def status(spec: Spec) -> str:

@@ -5,6 +5,7 @@ five-year exemption from sampling, dated from that inspection."""
 from __future__ import annotations
 
 import math
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from lca.core.errors import InputError
 from lca.inventory.tables import read_table
 from lca.registry import store
 from lca.registry.db import retrying, transaction
-from lca.registry.models import Evaluation, InspectionBatch, InspectionItem
+from lca.registry.models import Blob, Evaluation, InspectionBatch, InspectionItem
 from lca.registry.store import Clock, utc_now
 from lca.registry.verify import rerun
 
@@ -113,9 +114,21 @@ def _worse_by(measured: float, reference: float, op: str) -> float:
     return abs(measured - reference)
 
 
+def stated_tolerances(sessions: sessionmaker[Session], evaluation_id: int) -> dict[str, float]:
+    """The inspection tolerance (%) per requirement that the evaluation's stored specification states."""
+    from lca.assess.specs import inspection_tolerances, load_spec
+
+    with sessions() as s:
+        content = s.get(Blob, store.get(s, evaluation_id).spec_sha256).content
+    with tempfile.TemporaryDirectory(prefix=f"lca-inspect-{evaluation_id}-") as tmp:
+        (Path(tmp) / "spec.yaml").write_bytes(content)
+        return inspection_tolerances(load_spec(Path(tmp) / "spec.yaml"))
+
+
 def judge(requirements: list[dict], measured: dict[str, Measured], tolerance_pct: float | None,
-          path: Path | None = None) -> list[dict]:
-    """Per requirement: ok, fail (with the reason) or not assessed, using measured values where given."""
+          path: Path | None = None, stated: dict[str, float] | None = None) -> list[dict]:
+    """Per requirement: ok, fail (with the reason) or not assessed, using measured values where given; the
+    tolerance is the option's, else the one the specification states for the requirement (`stated`)."""
     from lca.assess.evaluate import COMPARE
 
     checked = {r.get("indicator") for r in requirements}
@@ -133,8 +146,11 @@ def judge(requirements: list[dict], measured: dict[str, Measured], tolerance_pct
                 if r["value"] is not None else r["status"])
             reasons.append({"requirement": name, "status": status, "reason": text})
             continue
-        if tolerance_pct is None:
-            raise InputError("measured values need a tolerance", hint="give --tolerance PCT (the spec states none)")
+        tolerance = tolerance_pct if tolerance_pct is not None else (stated or {}).get(name)
+        if tolerance is None:
+            raise InputError(f"measured values need a tolerance: the specification states none for '{name}'",
+                             file=path, row=m.row, column="indicator",
+                             hint="give --tolerance PCT, or inspection_tolerance_pct in the specification")
         try:
             value = units.convert(m.value, m.unit, r["unit"])
         except InputError as exc:
@@ -143,12 +159,12 @@ def judge(requirements: list[dict], measured: dict[str, Measured], tolerance_pct
         if not COMPARE[r["operator"]](value, r["threshold"]):
             problems.append(f"measured {value:.6g} {r['unit']} misses {r['operator']} {r['threshold']:.6g}")
         ref = r["value"]
-        if ref is not None and _worse_by(value, ref, r["operator"]) > tolerance_pct / 100 * abs(ref):
+        if ref is not None and _worse_by(value, ref, r["operator"]) > tolerance / 100 * abs(ref):
             problems.append(f"measured {value:.6g} {r['unit']} is {abs(value - ref) / abs(ref) * 100:.1f} % off the "
-                            f"declared {ref:.6g}, beyond the {tolerance_pct:g} % tolerance")
+                            f"declared {ref:.6g}, beyond the {tolerance:g} % tolerance")
         reasons.append({"requirement": name, "status": "fail" if problems else "ok", "measured": value,
                         "reason": "; ".join(problems) or f"measured {value:.6g} {r['unit']} within "
-                        f"{tolerance_pct:g} % of the declared {ref if ref is None else format(ref, '.6g')}"})
+                        f"{tolerance:g} % of the declared {ref if ref is None else format(ref, '.6g')}"})
     return reasons
 
 
@@ -163,7 +179,8 @@ def run(sessions: sessionmaker[Session], batch_id: int, actor: str, measured_pat
     for ev_id in pending:
         fresh = rerun(sessions, ev_id, home)
         mine = {ind: m for (e, ind), m in measured.items() if e == ev_id}
-        verdicts[ev_id] = judge(fresh.requirements, mine, tolerance_pct, measured_path)
+        stated = stated_tolerances(sessions, ev_id) if mine and tolerance_pct is None else {}
+        verdicts[ev_id] = judge(fresh.requirements, mine, tolerance_pct, measured_path, stated)
 
     def write() -> None:
         with transaction(sessions) as s:
