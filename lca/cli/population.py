@@ -38,7 +38,7 @@ def screen_command(
 
     with exit_codes():
         from lca import api
-        from lca.cli.views import print_screen_verdicts
+        from lca.cli.views import coverage_text, print_screen_coverage, print_screen_verdicts
         from lca.population import screen as screening
 
         screening.output_target(out_file)
@@ -58,12 +58,14 @@ def screen_command(
         t = Table(title=f"{summary.products:,} products screened → {summary.output}"
                         + (f" ({summary.resumed_chunks} of {summary.chunks} chunks resumed)" if summary.resumed_chunks else ""),
                   title_justify="left")
-        for col in ("indicator", "unit", "mean", "p5", "median", "p95", "lowest product"):
-            t.add_column(col, justify="right" if col in ("mean", "p5", "median", "p95") else "left")
+        for col in ("indicator", "unit", "mean", "p5", "median", "p95", "lowest product", "coverage"):
+            t.add_column(col, justify="right" if col in ("mean", "p5", "median", "p95", "coverage") else "left")
         for ind, st in summary.indicators.items():
             low = summary.lowest[ind][0]
-            t.add_row(ind, st["unit"], *[fmt(st[k]) for k in ("mean", "p5", "median", "p95")], f"{low[0]} ({fmt(low[1])})")
+            t.add_row(ind, st["unit"], *[fmt(st[k]) for k in ("mean", "p5", "median", "p95")], f"{low[0]} ({fmt(low[1])})",
+                      coverage_text(summary.coverage.get(ind, {}).get("by_climate_score")))
         out.print(t)
+        print_screen_coverage(out, summary.coverage)
         if summary.quantile_rank_error:
             out.print(f"[dim]p5, median and p95 merged from per-part samples: within "
                       f"{summary.quantile_rank_error:.2%} of the products in rank[/]")

@@ -131,9 +131,19 @@ def print_uncertainty(out: Console, res: ProductUncertainty) -> None:
         out.print(f"Monte Carlo plots: {len(res.files)} files, e.g. [bold]{res.files[0]}[/]", highlight=False)
 
 
-def _coverage_text(v: float) -> str:
-    """A coverage share as printed beside a total ('n/a' where the product has no process row)."""
-    return "n/a" if v != v else f"{v:.0%}"
+def coverage_text(v: float | None) -> str:
+    """A coverage share as printed beside a total ('n/a' where there is no process row)."""
+    return "n/a" if v is None or v != v else f"{v:.0%}"
+
+
+def print_screen_coverage(console: Console, coverage: dict[str, dict]) -> None:
+    """The screening's partial coverage as a warning naming the largest uncovered processes."""
+    partial = [f"{ind} ({coverage_text(c['by_climate_score'])}; largest uncovered: "
+               f"{', '.join(c['largest_uncovered']) or '–'})"
+               for ind, c in coverage.items() if c["by_climate_score"] is not None and c["by_climate_score"] < LOW]
+    if partial:
+        console.print("[yellow]warning:[/] partial coverage over the catalogue (share of its climate score from "
+                      "processes that carry flows for the indicator): " + "; ".join(partial), highlight=False)
 
 
 def _coverage_json(q) -> dict:
@@ -188,7 +198,7 @@ def print_product(out: Console, ds, inv) -> None:
     uncovered, partial = [], []
     for ind in ds.indicator.values:
         q = p.sel(indicator=ind)
-        cov = [_coverage_text(float(q.coverage_score.item()))] if has_cov else []
+        cov = [coverage_text(float(q.coverage_score.item()))] if has_cov else []
         if not q.score.values.any():
             uncovered.append(str(ind))
             table.add_row(str(ind), str(q.unit.item()), *["–"] * (len(ds.stage) + 1), *cov, "")

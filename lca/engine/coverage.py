@@ -8,6 +8,8 @@ indicator m is then the share of its process rows, weighted two ways, drawn from
 - by mass: the BOM components' masses, by the process each links to.
 Direct foreground flows are left out (they are the product's own declared emissions, not background
 data). A share is NaN where the weights sum to zero (no process row, or no BOM mass).
+Over a screened catalogue the same share is taken of the catalogue's summed |climate score|, from the
+demand per process summed over all its lines (`catalogue_coverage`).
 """
 from __future__ import annotations
 
@@ -36,6 +38,20 @@ def carries(engine: Engine) -> np.ndarray:
     return engine.unit_scores() != 0
 
 
+def _climate(engine: Engine) -> int:
+    k_ids = [i.id for i in engine.indicators.indicators]
+    return k_ids.index(CLIMATE) if CLIMATE in k_ids else 0
+
+
+def _uncovered(per_proc: np.ndarray, K: np.ndarray, codes: list[str], top_n: int) -> list[list[str]]:
+    """Per indicator the processes with weight that do not cover it, largest weight first."""
+    out = []
+    for m in range(K.shape[1]):
+        miss = np.where(~K[:, m] & (per_proc > 0))[0]
+        out.append([codes[j] for j in miss[np.argsort(-per_proc[miss], kind="stable")][:top_n]])
+    return out
+
+
 def _share(weights: np.ndarray, covered: np.ndarray) -> np.ndarray:
     total = weights.sum()
     if total <= 0:
@@ -45,8 +61,7 @@ def _share(weights: np.ndarray, covered: np.ndarray) -> np.ndarray:
 
 def coverage(engine: Engine, inv: Inventory, top_n: int = 3) -> Coverage:
     """Coverage of one product's indicators (vectorised over its rows and the indicators)."""
-    k_ids = [i.id for i in engine.indicators.indicators]
-    climate = k_ids.index(CLIMATE) if CLIMATE in k_ids else 0
+    climate = _climate(engine)
     lines = [ln for ln in inv.lines if ln.kind == "process"]
     idx = np.array([ln.index for ln in lines], dtype=int)
     amount = np.array([ln.amount for ln in lines], dtype=float)
@@ -54,14 +69,22 @@ def coverage(engine: Engine, inv: Inventory, top_n: int = 3) -> Coverage:
     w = np.abs(engine.unit_scores()[idx, climate] * amount) if len(idx) else np.zeros(0)
     # Aggregate per process, so the uncovered list names each process once.
     per_proc = np.bincount(idx, weights=w, minlength=K.shape[0]) if len(idx) else np.zeros(K.shape[0])
-    codes = [p["code"] for p in engine.m.meta["processes"]]
-    uncovered = []
-    for m in range(K.shape[1]):
-        miss = np.where(~K[:, m] & (per_proc > 0))[0]
-        uncovered.append([codes[j] for j in miss[np.argsort(-per_proc[miss])][:top_n]])
+    uncovered = _uncovered(per_proc, K, [p["code"] for p in engine.m.meta["processes"]], top_n)
     where = engine.m.catalogue.process_index
     comps = [c for c in inv.components if c.link in where and c.mass_kg > 0]
     cidx = np.array([where[c.link] for c in comps], dtype=int)
     mass = np.array([c.mass_kg for c in comps], dtype=float)
     by_mass = _share(mass, K[cidx].astype(float)) if len(comps) else np.full(K.shape[1], np.nan)
     return Coverage(_share(per_proc, K.astype(float)), by_mass, uncovered)
+
+
+def catalogue_coverage(engine: Engine, demand: np.ndarray, top_n: int = 3) -> dict[str, dict]:
+    """Per indicator, over a catalogue: share of its summed |climate score| from covering processes, and
+    the largest uncovered processes. `demand` is Σ |amount| per column of the screening λ (processes,
+    then direct flows, which are left out as above)."""
+    K = carries(engine)
+    per_proc = demand[:K.shape[0]] * np.abs(engine.unit_scores()[:, _climate(engine)])
+    shares = _share(per_proc, K.astype(float))
+    uncovered = _uncovered(per_proc, K, [p["code"] for p in engine.m.meta["processes"]], top_n)
+    return {ind.id: {"by_climate_score": None if np.isnan(x) else float(x), "largest_uncovered": u}
+            for ind, x, u in zip(engine.indicators.indicators, shares, uncovered)}

@@ -54,6 +54,24 @@ def chunk_table(lines: Lines, lam: np.ndarray, indicators: IndicatorSet, spec: B
     return pa.table(cols)
 
 
+def column_demand(lines: Lines, n_columns: int) -> dict[str, list]:
+    """Σ |amount| per λ column over the chunk's lines, sparse (for the run's indicator coverage,
+    lca.engine.coverage.catalogue_coverage); parts add up."""
+    d = np.bincount(lines.process, weights=np.abs(lines.amount), minlength=n_columns)
+    nz = np.flatnonzero(d)
+    return {"index": nz.tolist(), "value": d[nz].tolist()}
+
+
+def merged_demand(metas: list[dict], n_columns: int) -> np.ndarray | None:
+    """The parts' column demand summed; None when a part (written by an older version) has none."""
+    if not all("demand" in m for m in metas):
+        return None
+    d = np.zeros(n_columns)
+    for m in metas:
+        np.add.at(d, np.asarray(m["demand"]["index"], dtype=np.int64), m["demand"]["value"])
+    return d
+
+
 def _bools(x: np.ndarray) -> pa.Array:
     """1/0/NaN as a nullable boolean column."""
     return pa.array(x == 1, mask=np.isnan(x))

@@ -25,7 +25,7 @@ from lca.engine.methods import IndicatorSet
 from lca.inventory.resolve import Catalogue as Background
 from lca.population.batch_verdicts import BatchSpec
 from lca.population.catalogue import Lines, read_table, validate
-from lca.population.chunk import chunk_table
+from lca.population.chunk import chunk_table, column_demand
 from lca.population.overflow import check_lines
 from lca.population.parts import META_KEY, part_meta, read_meta, with_meta
 
@@ -75,7 +75,7 @@ def run_task(source: Lines | str, part: str, lam: np.ndarray, bg: Background, in
     else:
         lines = source
     table = chunk_table(lines, lam, indicators, spec)
-    meta = part_meta(table, indicators)
+    meta = part_meta(table, indicators) | {"demand": column_demand(lines, lam.shape[0])}
     write_part(with_meta(table, meta), part)
     return meta
 

@@ -41,6 +41,7 @@ class Summary:
     spec_status: str | None = None
     verdicts: dict[str, float] = field(default_factory=dict)  # share of products per verdict (pass/fail/incomplete)
     quantile_rank_error: float = 0.0  # 0: percentiles exact; else the bound on their rank error (share of products)
+    coverage: dict[str, dict] = field(default_factory=dict)  # per indicator (lca.engine.coverage.catalogue_coverage)
 
 
 def _lowest(col: np.ndarray, ids: np.ndarray) -> list[tuple[str, float]]:

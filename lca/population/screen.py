@@ -22,11 +22,12 @@ from lca.assess.specs import Spec
 from lca.core.errors import InputError
 from lca.core.files import atomic_write
 from lca.engine import session
+from lca.engine.coverage import catalogue_coverage
 from lca.engine.methods import DEFAULT_SET, IndicatorSet
 from lca.population.batch import stage_scores
 from lca.population.batch_verdicts import compile_spec
 from lca.population.catalogue import read_catalogue
-from lca.population.chunk import chunk_table, column_names  # noqa: F401  (the table's columns, re-exported)
+from lca.population.chunk import chunk_table, column_demand, column_names, merged_demand  # noqa: F401 (re-export)
 from lca.population.overflow import check_lines
 from lca.population.partitions import (discard, done_parts, is_dataset, merge_parts, open_parts, partitions,
                                        publish_dataset, run_task, part_name)
@@ -131,13 +132,21 @@ def screen(catalogue: str | Path, out: str | Path, indicator_set: str = DEFAULT_
     except InputError:
         discard(parts)  # a bad partition: no part of this run is kept
         raise
-    summarise([metas[i] for i in range(len(tasks))], eng.indicators, summary)
+    _summarise([metas[i] for i in range(len(tasks))], eng, lam.shape[0], summary)
     if dataset_out:
         publish_dataset(parts, out)
     else:
         atomic_write(Path(out), lambda tmp: merge_parts(parts, len(tasks), tmp))
         discard(parts)
     return summary
+
+
+def _summarise(metas: list[dict], eng, n_columns: int, summary: Summary) -> None:
+    """The summary from the parts' metadata, with each indicator's coverage over the whole run."""
+    summarise(metas, eng.indicators, summary)
+    demand = merged_demand(metas, n_columns)
+    if demand is not None and summary.products:
+        summary.coverage = catalogue_coverage(eng, demand)
 
 
 def _in_memory(lines, lam: np.ndarray, eng, batch_spec, out: Path, summary: Summary, report) -> Summary:
@@ -152,6 +161,7 @@ def _in_memory(lines, lam: np.ndarray, eng, batch_spec, out: Path, summary: Summ
     ds = scores_dataset(lines.product_ids, scores, eng.indicators, eng.m.version,
                         {"category": lines.categories, "mass_kg": lines.mass_kg})
     export(ds, out)
-    summarise([part_meta(chunk_table(lines, lam, eng.indicators), eng.indicators)], eng.indicators, summary)
+    meta = part_meta(chunk_table(lines, lam, eng.indicators), eng.indicators)
+    _summarise([meta | {"demand": column_demand(lines, lam.shape[0])}], eng, lam.shape[0], summary)
     summary.chunks = 1
     return summary
