@@ -95,3 +95,16 @@ def import_home(home, tmp_path_factory) -> Path:
     return h
 
 
+
+
+def project_snapshot(h: Path) -> dict:
+    """What the Brightway project of home `h` holds, database by database: its activities' codes and its
+    exchange count (to prove that a failed or interrupted command left the project as it was)."""
+    from bw2data.backends import ActivityDataset, ExchangeDataset
+
+    bd = brightway_of(h)
+    bd.databases.load()  # another process may have written it since this one switched to it
+    return {db: (hashlib.sha256("\n".join(sorted(a.code for a in ActivityDataset.select(ActivityDataset.code)
+                                                 .where(ActivityDataset.database == db))).encode()).hexdigest(),
+                 ExchangeDataset.select().where(ExchangeDataset.output_database == db).count())
+            for db in sorted(bd.databases)}
