@@ -2,16 +2,20 @@
 
 Nothing touches the Brightway project until the source has been read, every exchange linked and
 every record checked; bad input therefore leaves the project unchanged. A database of the same
-name is replaced only with ``overwrite``.
+name is replaced only with ``overwrite``. While the project is written a marker names the databases
+being written; a process killed meanwhile leaves it behind and the next import removes those
+half-written databases before anything else (see `recover`).
 """
 from __future__ import annotations
 
+import json
 import math
 import time
 from pathlib import Path
 
 from lca.core.errors import InputError
 from lca.core.files import atomic_write
+from lca.core.testpoint import pause
 from lca.engine import project
 from lca.io import flowmap, thirdparty
 from lca.io.detect import detect_format
@@ -66,6 +70,30 @@ def _validate(records: list[dict], own_bio: list[dict], name: str, bd) -> None:
             raise InputError(f"exchanges link to database '{db}', which is not in the project")
 
 
+def _marker(home_dir: Path) -> Path:
+    return home_dir / "imports" / ".incomplete.json"
+
+
+def recover(home_dir: Path, bd) -> list[str]:
+    """Remove the databases an import killed while writing them left half-written; returns their names."""
+    marker = _marker(home_dir)
+    if not marker.exists():
+        return []
+    try:
+        pending = json.loads(marker.read_text(encoding="utf-8"))
+        names = [n for n in pending["databases"] if isinstance(n, str)]
+    except (OSError, ValueError, KeyError, TypeError):
+        names = []  # a marker cut short by the kill: it was written before any database was touched
+    if names and pending.get("project") in bd.projects:
+        bd.projects.set_current(pending["project"])
+        with project.quiet():
+            for n in names:
+                if n in bd.databases:
+                    del bd.databases[n]
+    marker.unlink()
+    return names
+
+
 @project.holding_lock  # one writer per home: concurrent imports (and set-up) queue, none loses another's database
 def import_database(path: str | Path, fmt: str | None, name: str, *, home: str | Path | None = None,
                     overwrite: bool = False, allocation: str | None = None,
@@ -84,6 +112,8 @@ def import_database(path: str | Path, fmt: str | None, name: str, *, home: str |
         raise InputError("no such file or folder", file=path)
     state = project.ensure(home, progress)
     bd = project.brightway(project.home(home), state.project)
+    if recover(project.home(home), bd):
+        bd = project.brightway(project.home(home), state.project)
     thirdparty.bw2io()  # first import of bw2io without its install advice on screen
     bio_name = biosphere_name(name)
     if not overwrite and (name in bd.databases or bio_name in bd.databases):
@@ -100,7 +130,9 @@ def import_database(path: str | Path, fmt: str | None, name: str, *, home: str |
     _validate(records, own_bio, name, bd)
 
     report("writing the database", 0.6)
-    existed = {n: n in bd.databases for n in (name, bio_name)}
+    marker = _marker(project.home(home))
+    atomic_write(marker, lambda p: p.write_text(json.dumps({"project": state.project, "databases": [name, bio_name]}),
+                                                encoding="utf-8"))
     try:
         with project.quiet():
             for db in (name, bio_name):
@@ -108,15 +140,20 @@ def import_database(path: str | Path, fmt: str | None, name: str, *, home: str |
                     del bd.databases[db]
             if own_bio:
                 bd.Database(bio_name).write({(bio_name, f["code"]): f for f in own_bio})
+                pause("import.biosphere_written")
             dependents = [project.BIOSPHERE_DB] + ([bio_name] if own_bio else [])
             db = bd.Database(name)
             db.register(format=info["format"], source=str(path), depends=dependents)
+            pause("import.registered")
             db.write({(name, r["code"]): r for r in records})
+            pause("import.written")
+        marker.unlink()
     except Exception:
         with project.quiet():
             for n in (name, bio_name):
-                if n in bd.databases and not existed[n]:
+                if n in bd.databases:  # a replaced database was deleted above: none half-written is kept
                     del bd.databases[n]
+        marker.unlink()
         raise
 
     report("report", 0.9)

@@ -9,7 +9,9 @@ import numpy as np
 import yaml
 
 from lca.assess.specs import load_spec
+from lca.core.files import atomic_folder
 from lca.core.plotting import figure, log_scale
+from lca.core.testpoint import pause
 from lca.population.calibrate import Calibration, IndicatorCalibration
 
 
@@ -68,13 +70,18 @@ def plot_all(cal: Calibration, values: np.ndarray, out: Path, formats: tuple[str
 
 
 def write(cal: Calibration, values: np.ndarray, out: str | Path, formats: tuple[str, ...] = ("png", "svg")) -> None:
-    """Write the draft spec (YAML), the run (JSON) and the plots into `out`; record the files in `cal`."""
+    """Write the draft spec (YAML), the run (JSON) and the plots into `out`; record the files in `cal`.
+
+    The folder is as before or complete: a run killed half-way leaves none of its files in it."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    spec_path = out / f"{cal.draft_spec['id']}.yaml"
-    spec_path.write_text(yaml.safe_dump(cal.draft_spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    load_spec(spec_path)  # the draft must load like any specification
-    cal.files = [str(spec_path), *map(str, plot_all(cal, values, out, formats))]
-    run_path = out / "calibration.json"
-    cal.files.append(str(run_path))
-    run_path.write_text(json.dumps(cal.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def fill(tmp: Path) -> None:
+        draft = tmp / f"{cal.draft_spec['id']}.yaml"
+        draft.write_text(yaml.safe_dump(cal.draft_spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        load_spec(draft)  # the draft must load like any specification
+        pause("calibrate.spec_written")
+        plots = plot_all(cal, values, tmp, formats)
+        cal.files = [str(out / p.name) for p in (draft, *plots)] + [str(out / "calibration.json")]
+        (tmp / "calibration.json").write_text(json.dumps(cal.as_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+    atomic_folder(out, fill)
