@@ -34,12 +34,13 @@ declare -A TESTS=(
   [lca/engine/solver.py]="tests/test_oracle_products.py tests/test_engine_vs_bw2calc.py
       tests/test_screen.py tests/test_variations.py tests/test_uncertainty.py"
   [lca/assess/evaluate.py]="tests/test_verdict_rules.py tests/test_verdict_boundaries.py tests/test_spec_grades.py
+      tests/test_grade_rules.py
       tests/test_specs_evaluate.py tests/test_oracle_products.py tests/test_screen_verdicts.py"
   [lca/population/batch_verdicts.py]="tests/test_batch_verdict_rules.py tests/test_verdict_boundaries.py
       tests/test_screen_verdicts.py"
-  [lca/population/calibrate.py]="tests/test_calibrate.py"
+  [lca/population/calibrate.py]="tests/test_calibrate.py tests/test_calibration_bands.py"
   [lca/population/screen.py]="tests/test_screen.py tests/test_screen_verdicts.py tests/test_variations.py"
-  [lca/core/units.py]="tests/test_units.py tests/test_specs_format.py tests/test_specs_evaluate.py
+  [lca/core/units.py]="tests/test_units_rules.py tests/test_units.py tests/test_specs_format.py tests/test_specs_evaluate.py
       tests/test_bad_input.py"
   [lca/population/variations.py]="tests/test_variations.py"
 )

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from specs_helpers import BOM, PROCESSES, write_product, write_spec
 
 from lca.assess.evaluate import evaluate
 from lca.assess.specs import load_spec
-from specs_helpers import BOM, PROCESSES, write_product, write_spec
 
 PROV = {"publisher": "tests", "document": "illustrative", "year": 2026, "clause": "-", "url": "-", "licence": "-",
         "read_in": "-", "quote": "illustrative", "status": "illustrative"}
