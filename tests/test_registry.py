@@ -174,7 +174,7 @@ def test_migration_upgrades_a_revision_1_database_with_data_in_place(database):
         c.execute(sa.table("evaluations", *map(sa.column, row)).insert().values(row))
     engine.dispose()
     sessions = db.open_registry(database)  # opening migrates in place
-    assert db.revision_of(sessions.kw["bind"]) == db.head() == "0002"
+    assert db.revision_of(sessions.kw["bind"]) == db.head() == "0003"
     ev = store.load(sessions, 1)
     assert (ev.product_id, ev.status, ev.conforming_streak, ev.exempt_until) == ("synthetic_7", "listed", 0, None)
     from lca.registry import inspection

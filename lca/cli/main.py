@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from lca import __version__
-from lca.cli import exchange, population, product, registry, reports
+from lca.cli import exchange, population, product, registry, reports, serve
 from lca.cli import spec as spec_tables
 from lca.cli.common import err
 
@@ -33,6 +33,7 @@ app.command("report")(reports.report_command)
 app.command("report-catalogue")(reports.report_catalogue_command)
 app.add_typer(registry.registry_app, name="registry")
 app.add_typer(registry.inspect_app, name="inspect")
+app.add_typer(serve.serve_app, name="serve")
 
 
 @app.callback(invoke_without_command=True)

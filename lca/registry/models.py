@@ -156,3 +156,14 @@ class InspectionItem(Base):
     inspected_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     reasons: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
+
+
+class ApiToken(Base):
+    """A bearer token of the public service: its sha256 (never the token), role and name (revision 3)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(Hash, unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # manufacturer | evaluator | authority
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
