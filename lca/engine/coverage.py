@@ -7,7 +7,10 @@ indicator m is then the share of its process rows, weighted two ways, drawn from
 - by climate score: |climate score of the row| (the 'gwp100' indicator, else the set's first one);
 - by mass: the BOM components' masses, by the process each links to.
 Direct foreground flows are left out (they are the product's own declared emissions, not background
-data). A share is NaN where the weights sum to zero (no process row, or no BOM mass).
+data). A supplier declaration of indicator results covers exactly the methods it gives a result for:
+its line weighs by its declared climate score, its component by mass, and it is named (`supplier:<id>/<part>`)
+among the uncovered for every other indicator. A share is NaN where the weights sum to zero (no process
+row, or no BOM mass).
 Over a screened catalogue the same share is taken of the catalogue's summed |climate score|, from the
 demand per process summed over all its lines (`catalogue_coverage`).
 """
@@ -74,8 +77,24 @@ def coverage(engine: Engine, inv: Inventory, top_n: int = 3) -> Coverage:
     comps = [c for c in inv.components if c.link in where and c.mass_kg > 0]
     cidx = np.array([where[c.link] for c in comps], dtype=int)
     mass = np.array([c.mass_kg for c in comps], dtype=float)
-    by_mass = _share(mass, K[cidx].astype(float)) if len(comps) else np.full(K.shape[1], np.nan)
-    return Coverage(_share(per_proc, K.astype(float)), by_mass, uncovered)
+    res = [j for j, ln in enumerate(inv.lines) if ln.kind == "result"]
+    if not res:
+        by_mass = _share(mass, K[cidx].astype(float)) if len(comps) else np.full(K.shape[1], np.nan)
+        return Coverage(_share(per_proc, K.astype(float)), by_mass, uncovered)
+    covers = inv.result_covers(engine.methods)[:, res].T  # result lines × indicators
+    rw = np.abs(inv.result_scores(engine.methods)[climate, res])
+    names = [f"supplier:{inv.lines[j].supplier}" for j in res]
+    for m in range(K.shape[1]):
+        uncovered[m] = list(dict.fromkeys([n for n, c in zip(names, covers[:, m]) if not c] + uncovered[m]))[:top_n]
+    own = {u.key for u in inv.declarations if u.declaration.results}  # components bought with results
+    line_of = {(inv.lines[j].supplier, inv.lines[j].label): k for k, j in enumerate(res) if inv.lines[j].supplier in own}
+    rcomps = [(c, line_of[c.link.removeprefix("supplier:"), c.name]) for c in inv.components
+              if (c.link.removeprefix("supplier:"), c.name) in line_of and c.mass_kg > 0]
+    mass = np.concatenate([mass, [c.mass_kg for c, _ in rcomps]])
+    cov_mass = np.vstack([K[cidx].astype(float), covers[[k for _, k in rcomps]].astype(float)])
+    by_mass = _share(mass, cov_mass) if len(mass) else np.full(K.shape[1], np.nan)
+    by_score = _share(np.concatenate([per_proc, rw]), np.vstack([K.astype(float), covers.astype(float)]))
+    return Coverage(by_score, by_mass, uncovered)
 
 
 def catalogue_coverage(engine: Engine, demand: np.ndarray, top_n: int = 3) -> dict[str, dict]:

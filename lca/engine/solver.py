@@ -19,10 +19,11 @@ from scipy import sparse
 from lca.core.errors import DataError
 from lca.core.ordering import Factorised
 from lca.core.stages import STAGES
-from lca.engine.methods import IndicatorSet
+from lca.engine.methods import IndicatorSet, registry
 from lca.inventory.resolve import Catalogue, Inventory
 
 FOREGROUND = "(foreground direct emissions)"
+DECLARED = "(supplier-declared results)"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class Matrices:
             flow_unit=[f["unit"] for f in flows],
             flow_name=[f["name"] for f in flows],
             flow_categories=[tuple(f["categories"]) for f in flows],
+            methods={ind.method: ind.unit for ind in registry().values()
+                     if ind.kind == "lcia" and list(ind.method) in self.meta["methods"]},
         )
 
     def method_rows(self, indicators: IndicatorSet) -> np.ndarray:
@@ -109,7 +112,10 @@ class Engine:
     def evaluate(self, inv: Inventory, top_n: int = 5) -> StageResult:
         F = inv.stage_matrix("process", self.n_processes, STAGES)
         E = inv.stage_matrix("flow", self.C.shape[1], STAGES)
-        scores = self.lam.T @ F + self.C @ E  # k × stages
+        R = inv.result_scores(self.methods)  # k × lines: supplier-declared results
+        stage_of = np.zeros((len(inv.lines), len(STAGES)))
+        stage_of[np.arange(len(inv.lines)), [STAGES.index(ln.stage) for ln in inv.lines]] = 1.0
+        scores = self.lam.T @ F + self.C @ E + R @ stage_of  # k × stages
         supply = self.lu.solve(F).sum(axis=1)  # total supply per background process
         contrib = self.CB * supply  # k × processes
         labels = [p["code"] for p in self.m.meta["processes"]]
@@ -117,6 +123,9 @@ class Engine:
         if np.any(fg):
             contrib = np.hstack([contrib, fg])
             labels.append(FOREGROUND)
+        if np.any(R):
+            contrib = np.hstack([contrib, R.sum(axis=1, keepdims=True)])
+            labels.append(DECLARED)
         order = np.argsort(-np.abs(contrib), axis=1)[:, :top_n]
         top_values = np.take_along_axis(contrib, order, axis=1)
         top_labels = [[labels[j] for j in row] for row in order]
@@ -128,7 +137,13 @@ class Engine:
         By linearity the lines of a stage sum to that stage's score; a verdict uses them to say
         which row drives a failing indicator and by how much it would have to shrink.
         """
-        out = np.zeros((self.C.shape[0], len(inv.lines)))
+        out = inv.result_scores(self.methods)
         for j, ln in enumerate(inv.lines):
-            out[:, j] = (self.lam[ln.index] if ln.kind == "process" else self.C[:, ln.index]) * ln.amount
+            if ln.kind != "result":
+                out[:, j] = (self.lam[ln.index] if ln.kind == "process" else self.C[:, ln.index]) * ln.amount
         return out
+
+    @property
+    def methods(self) -> list[tuple[str, ...]]:
+        """The LCIA method of each indicator, in row order."""
+        return [i.method for i in self.indicators.indicators]

@@ -32,6 +32,7 @@ class Catalogue:
     flow_unit: list[str]
     flow_name: list[str]
     flow_categories: list[tuple[str, ...]]
+    methods: dict[tuple[str, ...], str] = field(default_factory=dict)  # LCIA methods scored, with their units
 
     def flow_by_name(self, name: str, compartment: str | None) -> list[int]:
         want = tuple(c.strip() for c in compartment.replace(",", "/").split("/")) if compartment else None
@@ -44,8 +45,8 @@ class Catalogue:
 @dataclass(frozen=True)
 class Line:
     stage: str
-    kind: Literal["process", "flow"]
-    index: int
+    kind: Literal["process", "flow", "result"]
+    index: int  # process or flow index; for a result line, the entry of Inventory.results
     amount: float
     label: str
     origin: str
@@ -106,6 +107,21 @@ class Inventory:
     eol_shares: list[EolShare] = field(default_factory=list)
     uncertain: list[UncertainRow] = field(default_factory=list)
     declarations: list[suppliers.Use] = field(default_factory=list)
+    results: list[dict[tuple[str, ...], float]] = field(default_factory=list)  # declared score per unit, by method
+
+    def result_scores(self, methods: list[tuple[str, ...] | None]) -> np.ndarray:
+        """(indicators × lines): what each declared-results line adds to each indicator (0 on other lines, and
+        where its declaration gives no result for the method: such an indicator is not covered by the line)."""
+        out = np.zeros((len(methods), len(self.lines)))
+        for j, ln in enumerate(self.lines if self.results else ()):
+            if ln.kind == "result":
+                out[:, j] = [self.results[ln.index].get(m, 0.0) * ln.amount for m in methods]
+        return out
+
+    def result_covers(self, methods: list[tuple[str, ...] | None]) -> np.ndarray:
+        """(indicators × lines): True where a declared-results line gives a result for the method."""
+        return np.array([[ln.kind == "result" and m in self.results[ln.index] for ln in self.lines]
+                         for m in methods], dtype=bool).reshape(len(methods), len(self.lines))
 
     def stage_matrix(self, kind: Literal["process", "flow"], size: int,
                      stages: tuple[str, ...]) -> np.ndarray:
@@ -135,6 +151,7 @@ class _Resolver(SupplierLines):
         self._supplier: str | None = None  # the declaration the lines being added come from
         self._primary = False  # whether they are supplier-specific or measured
         self.uses: dict[str, suppliers.Use] = {}
+        self.results: list[dict[tuple[str, ...], float]] = []
 
     def _row(self, r: BomLine | ProcessLine, origin: str, label: str) -> None:
         """Start the lines of row `r`: they follow its distribution, if it has one."""
@@ -373,4 +390,5 @@ def resolve(product: Product, catalogue: Catalogue) -> Inventory:
     m = product.manifest
     return Inventory(product_id=product.id, name=m.name, lines=r.lines, mass_kg=r.mass_kg,
                      input_hash=product.input_hash, warnings=r.warnings, components=r.components,
-                     eol_shares=r.eol_shares, uncertain=r.uncertain, declarations=list(r.uses.values()))
+                     eol_shares=r.eol_shares, uncertain=r.uncertain, declarations=list(r.uses.values()),
+                     results=r.results)

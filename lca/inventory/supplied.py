@@ -54,6 +54,8 @@ class SupplierLines:
             self.warnings.extend(suppliers.expiry_warnings(d, path))
         elif len(chain) == 1 and not self.uses[key].tier1:
             self.uses[key] = suppliers.Use(key, path, d, True, found.green(d.supplier.id))
+        if d.results:
+            return self._declared_results(d, path, amount, stage, label, origin)
         for i, row in enumerate(d.inventory):
             field = f"inventory[{i}]"
             where = f"{origin} via {path.name} {field}"
@@ -83,6 +85,27 @@ class SupplierLines:
                 self._add(stage, "flow", fidx, value, label, where)
             else:
                 self._add(stage, "process", self.cat.process_index[row.link], value, label, where)
+
+    def _declared_results(self, d: suppliers.Declaration, path, amount: float, stage: str, label: str,
+                          origin: str) -> None:
+        """One line carrying the declaration's per-unit results, each method checked against the engine's."""
+        for i, row in enumerate(d.results):
+            if row.method not in self.cat.methods:
+                raise InputError(f"method {' | '.join(row.method)} is unknown to the engine", file=path,
+                                 column=f"results[{i}].method",
+                                 hint="use the method of an LCIA indicator of `lca methods`: "
+                                      + "; ".join(" | ".join(m) for m in self.cat.methods))
+            if row.unit != self.cat.methods[row.method]:
+                raise InputError(f"unit '{row.unit}' is not the unit '{self.cat.methods[row.method]}' of method "
+                                 f"{' | '.join(row.method)}", file=path, column=f"results[{i}].unit")
+        self.results.append({row.method: row.value for row in d.results})
+        self._add(stage, "result", len(self.results) - 1, amount, label, f"{origin} via {path.name} results")
+        if not any(m.startswith(f"supplier declaration {path.name} ('{d.key}') gives results") for m in self.warnings):
+            missing = len(set(self.cat.methods) - {r.method for r in d.results})
+            if missing:
+                self.warnings.append(f"supplier declaration {path.name} ('{d.key}') gives results for "
+                                     f"{len(d.results)} LCIA method(s) only: {missing} other indicator method(s) "
+                                     "are not covered for it (left out of those scores, not counted as 0)")
 
     @staticmethod
     def _convert(amount: float, unit: str, target: str, fail) -> float:

@@ -2,10 +2,12 @@
 `supplier:<supplier id>/<part id>` instead of a generic background process.
 
 A declaration is a YAML file (or an XLSX workbook: sheet `declaration` of `field, value` rows with
-dotted fields such as `provenance.valid_until`, sheet `inventory` with the inventory rows) in the
+dotted fields such as `provenance.valid_until`, sheet `inventory` or `results` with its rows) in the
 product's suppliers folder (manifest key `suppliers:`, else the folder named by `LCA_SUPPLIERS`).
 It gives the part and its unit, a unit-process inventory per unit of the part (inputs from
-background processes, imported `DB:code` processes or other declarations, and elementary flows),
+background processes, imported `DB:code` processes or other declarations, and elementary flows) or
+per-unit indicator results with the LCIA method each was computed with (indicators it gives no
+result for are not covered for that part, never 0),
 its provenance (declaration or EPD number, programme operator, verifier, valid from/until) and its
 status. The folder's `suppliers.csv` (optional) says which suppliers are green factories and which
 parts green products, with a source per entry; `GreenSource` is the seam an evaluation registry can
@@ -85,8 +87,18 @@ class InventoryRow(BaseModel):
         return self
 
 
+class ResultRow(BaseModel):
+    """Per unit of the part: the score of one indicator, with the LCIA method it was computed with."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: tuple[str, ...] = Field(min_length=1)  # the Brightway method name, as in methods/*.yaml
+    value: float = Field(allow_inf_nan=False)
+    unit: str = Field(min_length=1)  # the indicator's unit, verbatim (e.g. kg CO2-Eq)
+
+
 class Declaration(BaseModel):
-    """A supplier's declaration for one part, as read from its file."""
+    """A supplier's declaration for one part, as read from its file: a unit-process inventory, or
+    per-unit indicator results (an EPD's results table), never both."""
 
     model_config = ConfigDict(extra="forbid")
     illustrative: bool = False
@@ -94,8 +106,19 @@ class Declaration(BaseModel):
     part: Part
     status: Literal["third_party_verified", "self_declared"]
     provenance: Provenance
-    inventory: list[InventoryRow] = Field(min_length=1)
+    inventory: list[InventoryRow] = []
+    results: list[ResultRow] = []
     notes: str | None = None
+
+    @model_validator(mode="after")
+    def _inventory_or_results(self) -> "Declaration":
+        if bool(self.inventory) == bool(self.results):
+            raise ValueError("give either an 'inventory' (unit process) or 'results' (indicator results per unit)")
+        methods = [r.method for r in self.results]
+        dup = next((m for m in methods if methods.count(m) > 1), None)
+        if dup:
+            raise ValueError(f"method {' | '.join(dup)} has two results")
+        return self
 
     @model_validator(mode="after")
     def _verified_by_someone(self) -> "Declaration":
@@ -160,8 +183,9 @@ def _xlsx(path: Path) -> dict:
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    if "declaration" not in wb.sheetnames or "inventory" not in wb.sheetnames:
-        raise InputError("a declaration workbook needs the sheets 'declaration' and 'inventory'", file=path)
+    if "declaration" not in wb.sheetnames or not {"inventory", "results"} & set(wb.sheetnames):
+        raise InputError("a declaration workbook needs the sheets 'declaration' and 'inventory' or 'results'",
+                         file=path)
     out: dict = {}
     for row in wb["declaration"].iter_rows(min_row=2, values_only=True):
         if not row or row[0] is None:
@@ -171,9 +195,13 @@ def _xlsx(path: Path) -> dict:
         for h in heads:
             node = node.setdefault(h, {})
         node[last] = row[1]
-    rows = list(wb["inventory"].iter_rows(values_only=True))
-    head = [str(h).strip() for h in rows[0]] if rows else []
-    out["inventory"] = [{h: v for h, v in zip(head, r) if v is not None} for r in rows[1:] if any(r)]
+    for sheet in ("inventory", "results"):
+        rows = list(wb[sheet].iter_rows(values_only=True)) if sheet in wb.sheetnames else []
+        head = [str(h).strip() for h in rows[0]] if rows else []
+        out[sheet] = [{h: v for h, v in zip(head, r) if v is not None} for r in rows[1:] if any(r)]
+    for row in out["results"]:  # a method cell holds the method's parts separated by '|'
+        if isinstance(row.get("method"), str):
+            row["method"] = [x.strip() for x in row["method"].split("|")]
     return out
 
 

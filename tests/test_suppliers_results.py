@@ -1,0 +1,86 @@
+"""Supplier declarations of per-unit indicator results (issue 20, item 1): the declared results enter the
+product's scores by stage as primary data; indicators without a declared result are 'not covered' for that
+part (coverage, uncovered list, a warning), never a silent 0; an unknown method or unit is exit 2."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+from test_suppliers import KETTLE, NMVOC, PP_LINES
+
+from lca import api
+from lca.cli import app
+from lca.core.stages import STAGES
+
+GWP = ["IPCC 2021", "climate change", "global warming potential (GWP100)"]
+CED = ["Cumulative Energy Demand (CED)", "energy resources: non-renewable", "energy content (HHV)"]
+DECLARED = {"gwp100": 3.1, "ced_nonrenewable": 85.0}  # per kg of mouldings (illustrative figures)
+LID = 0.25  # kg of lid and handle in bom.csv
+
+
+def results_kettle(folder, results=None):
+    """The kettle with its moulder's declaration replaced by one of indicator results per kg."""
+    decl = folder / "suppliers" / "minghe_plastics_handle.yaml"
+    doc = yaml.safe_load(decl.read_text(encoding="utf-8"))
+    del doc["inventory"]
+    doc["results"] = results if results is not None else [
+        {"method": GWP, "value": DECLARED["gwp100"], "unit": "kg CO2-Eq"},
+        {"method": CED, "value": DECLARED["ced_nonrenewable"], "unit": "MJ-Eq"}]
+    decl.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return folder / "product.yaml"
+
+
+def test_declared_results_enter_scores_and_leave_the_rest_not_covered(example_copy, home, runner):
+    product = results_kettle(example_copy("kettle_supply_chain"))
+    (base, (kinv,)), (ds, (inv,)) = api.evaluate([KETTLE], home=home), api.evaluate([product], home=home)
+    eng = api.engine(home)
+    cat = eng.m.catalogue
+    nmvoc = cat.flow_by_name("NMVOC, non-methane volatile organic compounds", "air")[0]
+    raw = STAGES.index("raw_materials")
+    for k, ind in enumerate(eng.indicators.indicators):
+        # the moulder's inventory lines (PP granulate, electricity, NMVOC) leave; its declared result comes in
+        moulder = sum(a * eng.lam[cat.process_index[c], k] for c, a in PP_LINES) + NMVOC * eng.C[k, nmvoc]
+        expected = base.score.sel(product=kinv.product_id, indicator=ind.id).values.copy()
+        expected[raw] += -moulder + LID * DECLARED.get(ind.id, 0.0)
+        got = ds.score.sel(product=inv.product_id, indicator=ind.id).values
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-12, err_msg=ind.id)
+        p, old = ds.sel(product=inv.product_id, indicator=ind.id), base.sel(product=kinv.product_id, indicator=ind.id)
+        primary = old.primary_score.values.copy()
+        primary[raw] += -moulder + LID * DECLARED.get(ind.id, 0.0)
+        np.testing.assert_allclose(p.primary_score.values, primary, rtol=1e-9, atol=1e-12, err_msg=ind.id)
+        named = "supplier:minghe_plastics/handle_moulding" in list(p.uncovered_process.values)
+        assert named == (ind.id not in DECLARED), ind.id
+    # gwp100 by hand: 0.25 kg × 3.1 kg CO2-Eq/kg = 0.775 kg CO2-Eq in raw materials, all primary
+    g = ds.sel(product=inv.product_id, indicator="gwp100")
+    assert g.primary_score.values[raw] - base.sel(product=kinv.product_id, indicator="gwp100").primary_score.values[
+        raw] == pytest.approx(0.775 - sum(a * eng.lam[cat.process_index[c], 0] for c, a in PP_LINES)
+                              - NMVOC * eng.C[0, nmvoc], rel=1e-9)
+    # coverage by mass: of the BOM's 0.45 + 0.25 + 0.08 + 0.3 kg the moulded 0.25 kg is covered only for
+    # the two declared methods (the body's declaration is an inventory: left out, as before)
+    for ind in ("gwp100", "ced_nonrenewable", "acidification"):
+        before = base.coverage_mass.sel(product=kinv.product_id, indicator=ind).item()
+        now = ds.coverage_mass.sel(product=inv.product_id, indicator=ind).item()
+        covered_before = before * (0.08 + 0.3)
+        want = (covered_before + (LID if ind in DECLARED else 0.0)) / (0.08 + 0.3 + LID)
+        assert now == pytest.approx(want, rel=1e-12), ind
+    warn = [w for w in inv.warnings if "gives results for 2 LCIA method(s) only" in w]
+    assert len(warn) == 1 and "not covered" in warn[0]
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home)])
+    text = " ".join(r.output.split())
+    assert r.exit_code == 0 and "gives results for 2 LCIA method(s) only" in text, text
+
+
+@pytest.mark.parametrize("results, column, words", [
+    ([{"method": ["IPCC 2013", "climate change", "GWP 100a"], "value": 1, "unit": "kg CO2-Eq"}],
+     "results[0].method", "is unknown to the engine"),
+    ([{"method": GWP, "value": 1, "unit": "kg CO2e"}], "results[0].unit", "is not the unit 'kg CO2-Eq'"),
+    ([{"method": GWP, "value": 1, "unit": "kg CO2-Eq"}, {"method": GWP, "value": 2, "unit": "kg CO2-Eq"}],
+     "declaration", "has two results"),
+    ([{"method": GWP, "value": float("nan"), "unit": "kg CO2-Eq"}], "results.0.value", "finite"),
+])
+def test_bad_declared_results_exit_2_naming_file_and_field(results, column, words, example_copy, runner, home):
+    product = results_kettle(example_copy("kettle_supply_chain"), results)
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home)])
+    assert r.exit_code == 2, r.output
+    text = " ".join(r.output.split())
+    assert "minghe_plastics_handle.yaml" in text and column in text and words in text, text
