@@ -84,3 +84,62 @@ def test_bad_declared_results_exit_2_naming_file_and_field(results, column, word
     assert r.exit_code == 2, r.output
     text = " ".join(r.output.split())
     assert "minghe_plastics_handle.yaml" in text and column in text and words in text, text
+
+
+def _spec(tmp_path, name, requirements):
+    from lca.assess.specs import find
+
+    doc = yaml.safe_load(find("tcagp_0001_2016")[0].read_text(encoding="utf-8"))
+    doc.update(id=name, indicator_requirements=requirements, basic_requirements=[])
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _req(rid, indicator, threshold, stage="total"):
+    return {"id": rid, "indicator": indicator, "stage": stage, "operator": ">=", "threshold": float(threshold),
+            "unit": "%", "group": "product", "clause": "test", "quote": "illustrative minimum (test)"}
+
+
+def test_spec_minimum_primary_data_and_green_supplier_shares(tmp_path, home):
+    """The kettle: the green steel body is 0.45 of 0.45 + 0.25 + 0.08 + 0.3 = 1.08 kg bought (41.67 %); the primary
+    and green gwp100 shares come from the declarations' lines by hand (test_suppliers)."""
+    from test_suppliers import BODY, SECONDARY, STEEL_LINES
+
+    from lca.assess.evaluate import evaluate
+    from lca.assess.specs import load_spec
+
+    eng = api.engine(home)
+    lam = {c: eng.lam[eng.m.catalogue.process_index[c], 0] for c, _ in [*STEEL_LINES, *PP_LINES,
+                                                                         *sum(SECONDARY.values(), [])]}
+    nmvoc = eng.C[0, eng.m.catalogue.flow_by_name("NMVOC, non-methane volatile organic compounds", "air")[0]]
+    steel = sum(a * lam[c] for c, a in STEEL_LINES)
+    pp = sum(a * lam[c] for c, a in PP_LINES) + NMVOC * nmvoc
+    raw = steel + pp + 0.08 * lam["copper_tube_sheet_primary_ice"]
+    total = raw + sum(a * lam[c] for s, rows in SECONDARY.items() if s != "raw_materials" for c, a in rows)
+    want = {"primary": (steel + pp) / total * 100, "green_raw": steel / raw * 100, "mass": BODY / 1.08 * 100}
+    reqs = [("primary", "primary_data_share_gwp100", "total"), ("green_raw", "green_supplier_share_gwp100",
+                                                                  "raw_materials"),
+            ("mass", "green_supplier_mass_share", "total")]
+    exact = evaluate([KETTLE], load_spec(_spec(tmp_path, "probe", [_req(r, i, 0, s) for r, i, s in reqs])), home)[0]
+    got = {v.id: v.value for v in exact.indicators}
+    for k, v in want.items():
+        assert got[k] == pytest.approx(v, rel=1e-9), k
+    for shift, status in ((-1e-6, "pass"), (0.0, "pass"), (1e-6, "fail")):  # below, at and above the minimum
+        spec = load_spec(_spec(tmp_path, f"min{shift}", [_req(r, i, got[r] + shift, s) for r, i, s in reqs]))
+        [ev] = evaluate([KETTLE], spec, home)
+        assert [v.status for v in ev.indicators] == [status] * 3, (shift, ev.indicators)
+        assert ev.verdict == ("fail" if status == "fail" else "incomplete")  # the tcagp spec is partial
+
+
+def test_a_share_with_nothing_to_share_is_not_computable(tmp_path, home):
+    """A product without BOM mass and a zero score has no share: 'not computable', never a pass."""
+    from lca.assess.evaluate import evaluate
+    from lca.assess.specs import load_spec
+
+    from conftest import REPO
+    adhesive = REPO / "inventories" / "examples" / "hot_melt_adhesive" / "product.yaml"
+    spec = load_spec(_spec(tmp_path, "share", [_req("primary", "primary_data_share_gwp100", 0, "use")]))
+    [ev] = evaluate([adhesive], spec, home)
+    assert ev.indicators[0].status == "not computable" and "is 0: it has no share" in ev.indicators[0].reason
+    assert ev.verdict == "incomplete"

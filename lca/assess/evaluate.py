@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lca import __version__
+from lca.assess import supply_chain
 from lca.assess.grades import GradeTable
 from lca.assess.specs import IndicatorRequirement, Spec
 from lca.assess.specs import indicators as spec_indicators
@@ -25,6 +26,7 @@ from lca.engine.methods import Indicator, IndicatorSet
 from lca.engine.solver import Engine
 from lca.inventory.product import Manifest, load_manifest
 from lca.inventory.resolve import Inventory
+from lca.inventory.suppliers import PREFIX
 
 COMPARE = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
 TOP_DRIVERS = 3
@@ -185,6 +187,8 @@ class _Context:
             return indicators.bom(self.inv, ind)
         if ind.kind == "declared":
             return self._declared(ind)
+        if ind.kind == "supply_chain":
+            return self._supply(ind, scope)
         row = [i.id for i in self.lcia.indicators.indicators].index(ind.id)
         names = self.base.m.catalogue.process_name
         contribs = [indicators.Contribution(ln.label, ln.origin + (f", {names[ln.index]}" if ln.kind == "process"
@@ -192,6 +196,27 @@ class _Context:
                     for ln, s in zip(self.inv.lines, self.line_scores[row])
                     if scope == "total" or ln.stage == scope]
         return indicators.Measure(sum(c.value for c in contribs), contribs)
+
+    def _supply(self, ind: Indicator, scope: str) -> indicators.Measure:
+        """Primary-data or green-supplier share (%) of an LCIA score over `scope`, or the green share of mass."""
+        if ind.share == "green_mass":
+            share = supply_chain.green_mass_share(self.inv)
+            if share != share:
+                return indicators.Measure(None, [], "the product has no BOM component with a mass")
+            total, green = sum(c.mass_kg for c in self.inv.components), supply_chain.green_keys(self.inv)
+            return indicators.Measure(share * 100, [
+                indicators.Contribution(c.name, f"BOM, {c.link}", c.stage, c.mass_kg / total * 100)
+                for c in self.inv.components if c.link.removeprefix(PREFIX) in green])
+        row = [i.id for i in self.lcia.indicators.indicators].index(ind.of)
+        green = supply_chain.green_keys(self.inv)
+        lines = [(ln, float(s)) for ln, s in zip(self.inv.lines, self.line_scores[row])
+                 if scope == "total" or ln.stage == scope]
+        whole = sum(s for _, s in lines)
+        if whole == 0:
+            return indicators.Measure(None, [], f"the {ind.of} score over {scope} is 0: it has no share")
+        counted = [(ln, s) for ln, s in lines if (ln.primary if ind.share == "primary_data" else ln.supplier in green)]
+        return indicators.Measure(sum(s for _, s in counted) / whole * 100, [
+            indicators.Contribution(ln.label, ln.origin, ln.stage, s / whole * 100) for ln, s in counted])
 
     def declared(self, ind_id: str, unit: str) -> float | None:
         """The manifest's declared value of an indicator in `unit` (None when not declared)."""
@@ -250,8 +275,8 @@ def _graded(req: IndicatorRequirement, ind: Indicator, table: GradeTable, ctx: _
 def spec_lcia_engine(spec: Spec, base: Engine) -> Engine | None:
     """An engine over exactly the LCIA indicators the specification checks (None if it checks none)."""
     known = spec_indicators(spec)
-    wanted = list(dict.fromkeys(r.indicator for r in spec.indicator_requirements
-                                if known[r.indicator].kind == "lcia"))
+    wanted = list(dict.fromkeys(known[r.indicator].of or r.indicator for r in spec.indicator_requirements
+                                if known[r.indicator].kind == "lcia" or known[r.indicator].of))
     if not wanted:
         return None
     return base.for_indicators(IndicatorSet(id=f"spec:{spec.id}", title_en=spec.title_en, title_zh=spec.title_zh,

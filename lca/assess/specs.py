@@ -174,7 +174,7 @@ def _check_indicators(spec: Spec, path: Path) -> None:
                              column=f"{where}.indicator", hint="see `lca methods` for the indicator ids")
         if req.grade_table is not None:
             _check_grades(req, ind, known, path, where)
-        if ind.kind not in STAGE_SCOPED and req.stage != "total":
+        if ind.kind not in STAGE_SCOPED and ind.of is None and req.stage != "total":
             raise InputError(f"requirement '{req.id}': indicator '{ind.id}' ({ind.kind}) is a whole-product "
                              f"value; its stage must be 'total', not '{req.stage}'", file=path,
                              column=f"{where}.stage")

@@ -1,9 +1,11 @@
 """Indicator registry: the indicator sets shipped in methods/*.yaml (id, zh/en names, unit, group, how computed).
 
-Four kinds of indicator: `lcia` (a Brightway LCIA method, computed by the engine), `energy` (energy
+Five kinds of indicator: `lcia` (a Brightway LCIA method, computed by the engine), `energy` (energy
 carriers drawn by the product's rows, in kgce by the GB/T 2589 definition of kgce), `bom` (derived
 from the bill of materials and end-of-life shares: mass, recycled content, recycling rate, ...),
-and `declared` (a value the manufacturer declares with a document, e.g. a measured VOC content).
+`declared` (a value the manufacturer declares with a document, e.g. a measured VOC content), and
+`supply_chain` (the share of an LCIA indicator's score from primary data or from green suppliers, or
+the green share of purchased mass; lca.assess.supply_chain).
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from lca.core.errors import DataError, InputError
 from lca.engine.names import DEFAULT_SET
 
 Group = Literal["resource", "energy", "environment", "product"]
-Kind = Literal["lcia", "energy", "bom", "declared"]
+Kind = Literal["lcia", "energy", "bom", "declared", "supply_chain"]
+Share = Literal["primary_data", "green_supplier", "green_mass"]
 BomRule = Literal["product_mass", "recycled_content", "recycling_rate", "recovery_rate", "packaging_ratio"]
 
 
@@ -43,6 +46,8 @@ class Indicator(BaseModel):
     method: tuple[str, ...] | None = None
     rule: BomRule | None = None
     per_product_mass: bool = False
+    share: Share | None = None  # kind supply_chain: which share
+    of: str | None = None  # kind supply_chain, shares of a score: the LCIA indicator whose score is shared
     pint_unit: str | None = None
     source: str
 
@@ -54,6 +59,11 @@ class Indicator(BaseModel):
             raise ValueError(f"indicator {self.id}: 'rule' is required for kind bom and only for it")
         if self.per_product_mass and self.kind != "energy":
             raise ValueError(f"indicator {self.id}: 'per_product_mass' applies to kind energy only")
+        if (self.kind == "supply_chain") != (self.share is not None):
+            raise ValueError(f"indicator {self.id}: 'share' is required for kind supply_chain and only for it")
+        if (self.share in ("primary_data", "green_supplier")) != (self.of is not None):
+            raise ValueError(f"indicator {self.id}: 'of' (the LCIA indicator shared) is required for shares of a "
+                             "score and only for them")
         try:
             units.parse_unit(self.check_unit) if self.check_unit else None
         except InputError as exc:
@@ -74,6 +84,8 @@ class Indicator(BaseModel):
             return f"BOM: {self.rule}"
         if self.kind == "energy":
             return "energy carriers, kgce (GB/T 2589)" + (" per product mass" if self.per_product_mass else "")
+        if self.kind == "supply_chain":
+            return f"supply chain: {self.share} share" + (f" of {self.of}" if self.of else " of purchased mass")
         return "declared by the manufacturer (manifest 'declared')"
 
 
@@ -115,6 +127,9 @@ def _sets(folder: Path) -> dict[str, IndicatorSet]:
         for ind in s.indicators:
             if by_id.setdefault(ind.id, ind) != ind:
                 raise DataError(f"{folder}: indicator '{ind.id}' is defined differently in set '{s.id}'")
+    for ind in by_id.values():
+        if ind.of is not None and (ind.of not in by_id or by_id[ind.of].kind != "lcia"):
+            raise DataError(f"{folder}: indicator '{ind.id}' shares '{ind.of}', which is not an LCIA indicator")
     return out
 
 
