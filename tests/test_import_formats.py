@@ -65,12 +65,12 @@ SP_CHAIN = {
 CASES = {
     "ecospold2": dict(
         path=ES2, name="es2-widget", top="widget assembly", chain=ES2_CHAIN,
-        flows={"user": 0, "uuid": 5, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1},
-        exchanges={"user": 0, "uuid": 6, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1}),
+        flows={"user": 0, "map": 0, "uuid": 5, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1},
+        exchanges={"user": 0, "map": 0, "uuid": 6, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1}),
     "simapro-csv": dict(
         path=SIMAPRO, name="sp-bracket", top="Bracket, steel, illustrative", chain=SP_CHAIN,
-        flows={"user": 0, "uuid": 0, "name": 7, "name-top": 0, "cas": 0, "unlinked": 1},
-        exchanges={"user": 0, "uuid": 0, "name": 7, "name-top": 0, "cas": 0, "unlinked": 1}),
+        flows={"user": 0, "map": 0, "uuid": 0, "name": 7, "name-top": 0, "cas": 0, "unlinked": 1},
+        exchanges={"user": 0, "map": 0, "uuid": 0, "name": 7, "name-top": 0, "cas": 0, "unlinked": 1}),
 }
 
 
@@ -151,7 +151,7 @@ def test_import_single_spold_file(fmt_home):
     assert result.exit_code == 0, result.output
     report = json.loads((fmt_home / "imports" / "es2-one.json").read_text(encoding="utf-8"))
     assert (report["processes"], report["cutoff_nodes"]) == (1, 0)
-    assert report["elementary_flows"] == {"user": 0, "uuid": 2, "name": 0, "name-top": 0, "cas": 0, "unlinked": 1}
+    assert report["elementary_flows"] == {"user": 0, "map": 0, "uuid": 2, "name": 0, "name-top": 0, "cas": 0, "unlinked": 1}
 
 
 def _spold_without_reference(tmp: Path) -> Path:

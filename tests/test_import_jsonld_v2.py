@@ -235,8 +235,8 @@ def test_report(report):
     assert (t["inputs"], t["resolved"], t["by_default_provider"], t["by_unique_producer"],
             t["by_chosen_producer"], t["cut_off"]) == (3, 2, 1, 1, 0, 1)
     assert (t["waste_linked"], t["waste_cut_off"], t["unallocated_coproducts"], t["formulas"]) == (0, 0, 0, 0)
-    assert report["elementary_flows"] == {"user": 0, "uuid": 2, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1}
-    assert report["elementary_exchanges"] == {"user": 0, "uuid": 3, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1}
+    assert report["elementary_flows"] == {"user": 0, "map": 0, "uuid": 2, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1}
+    assert report["elementary_exchanges"] == {"user": 0, "map": 0, "uuid": 3, "name": 1, "name-top": 0, "cas": 0, "unlinked": 1}
     assert report["biosphere_database"] == "v2 biosphere"
     assert [f["name"] for f in report["unlinked_flows"]] == [UNLINKED_NAME]
     gwp = next(r for r in report["indicators"] if r["indicator"] == "gwp100")

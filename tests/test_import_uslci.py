@@ -36,18 +36,44 @@ def test_report_figures(report, uslci_bd):
     assert t["waste_cut_off"] == 74 and t["unallocated_coproducts"] == 256
     flows = report["elementary_flows"]
     assert sum(flows.values()) == 2918  # every elementary flow the processes use
-    assert flows == {"user": 0, "uuid": 34, "name": 1728, "name-top": 72, "cas": 0, "unlinked": 1084}
-    assert round(report["exchange_link_rate"], 3) == 0.719
+    # 7 flows (natural gas in kg, coal and gas in MJ; 34 exchanges) link through the default flow map
+    assert flows == {"user": 0, "map": 7, "uuid": 34, "name": 1728, "name-top": 72, "cas": 0, "unlinked": 1077}
+    assert report["elementary_exchanges"]["map"] == 34
+    assert round(report["exchange_link_rate"], 3) == 0.720
     reach = {r["indicator"]: r for r in report["indicators"]}
     assert (reach["gwp100"]["linked_characterised"], reach["gwp100"]["lost"]) == (82, 0)
-    # CED: natural gas given in kg and coal given in MJ need a density or heating value to link.
-    assert (reach["ced_nonrenewable"]["linked_characterised"], reach["ced_nonrenewable"]["lost"]) == (8, 6)
-    assert {r["indicator"] for r in report["indicators"] if r["lost"]} == {
-        "ced_nonrenewable", "adp_fossil", "water_use", "photochemical_ozone"}
+    # CED and ADP-fossil: every characterised flow reachable (57 % and 54 % without the default map: 6 lost each)
+    assert (reach["ced_nonrenewable"]["linked_characterised"], reach["ced_nonrenewable"]["lost"]) == (8, 0)
+    assert (reach["adp_fossil"]["linked_characterised"], reach["adp_fossil"]["lost"]) == (7, 0)
+    assert reach["ced_nonrenewable"]["share"] == 1.0 and reach["adp_fossil"]["share"] == 1.0
+    assert {r["indicator"] for r in report["indicators"] if r["lost"]} == {"water_use", "photochemical_ozone"}
     # The database holds what the report says.
     assert len(bd.Database("uslci")) == 766 + 778
-    assert len(bd.Database("uslci biosphere")) == 1084
+    assert len(bd.Database("uslci biosphere")) == 1077
     assert sum(len(a.exchanges()) for a in bd.Database("uslci")) == report["exchanges"]
+
+
+def test_default_flow_map_factors_are_energy_over_the_ced_heating_value(uslci_bd):
+    """Each factor = the energy of one source unit / the CED method's MJ per unit of the target flow,
+    whose value the map states: checked against the installed method, and by hand for natural gas."""
+    import yaml
+
+    from lca.io.flownames import user_key
+    from lca.io.linking import DEFAULT_MAP, default_map
+
+    bd = uslci_bd
+    method = next(i.method for i in get_set().indicators if i.id == "ced_nonrenewable")
+    ced = {bd.get_node(id=k)["code"]: cf for k, cf in bd.Method(tuple(method)).load()}
+    links = default_map()
+    rows = yaml.safe_load(DEFAULT_MAP.read_text(encoding="utf-8"))["flows"]
+    assert len(rows) == len(links) == 7
+    for r in rows:
+        assert r["target_MJ_per_unit"] == ced[r["biosphere3_code"]], r["name"]
+        assert r["source"]
+    gas = links[user_key("Gas, natural, 46.8 MJ per kg, in ground", ["resource", "in ground"], "kg")]
+    assert gas.factor == pytest.approx(46.8 / 40.0) and gas.tier == "map"  # kg → Sm³ at 40 MJ/Sm³ (HHV)
+    lignite = links[user_key("Coal, lignite, in ground", ["resource", "unspecified"], "MJ")]
+    assert lignite.factor == pytest.approx(1 / 9.9)  # MJ → kg of brown coal at 9.9 MJ/kg
 
 
 def _indicators() -> IndicatorSet:

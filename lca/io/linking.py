@@ -3,6 +3,9 @@
 Tiers, first hit wins (the tier is recorded for the report):
 
 0. ``user``      the user's own mapping (``lca import --flow-map``, see ``lca.io.flowmap``);
+   ``map``       the shipped default flow map (``lca/io/data/default_flow_map.yaml``): resource flows
+                 given in a unit of another kind (natural gas in kg, coal in MJ), converted by
+                 energy content with the heating values and sources the file states;
 1. ``uuid``      the source flow's UUID is a biosphere3 code;
 2. ``name``      normalised name + compartment + unit: names lower-cased with spaces collapsed
                  and ecoinvent 2 names renamed to ecoinvent 3 (bw2io's 2→3 table); compartments
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from lca.engine.names import BIOSPHERE_DB
 from lca.io.flownames import (
@@ -55,7 +59,8 @@ from lca.io.flownames import (
     user_key,
 )
 
-TIERS = ("user", "uuid", "name", "name-top", "cas")
+TIERS = ("user", "map", "uuid", "name", "name-top", "cas")
+DEFAULT_MAP = Path(__file__).parent / "data" / "default_flow_map.yaml"
 
 @dataclass(frozen=True)
 class Link:
@@ -67,8 +72,10 @@ class Link:
 class BiosphereLinker:
     """Index of biosphere3 by code, (name, categories), CAS; links foreign flows to it."""
 
-    def __init__(self, flows: list[dict], user: dict[tuple, "Link"] | None = None):
+    def __init__(self, flows: list[dict], user: dict[tuple, "Link"] | None = None,
+                 default: dict[tuple, "Link"] | None = None):
         self.user = user or {}  # user_key → Link (tier "user")
+        self.default = default or {}  # user_key → Link (tier "map")
         self.by_code = {f["code"]: f for f in flows}
         self.by_name: dict[tuple, list[dict]] = {}
         self.by_cas: dict[tuple, list[dict]] = {}
@@ -91,7 +98,7 @@ class BiosphereLinker:
 
         return cls([{"code": f["code"], "name": f["name"], "categories": tuple(f["categories"]),
                      "unit": f["unit"], "CAS number": f.get("CAS number")}
-                    for f in bd.Database(BIOSPHERE_DB)])
+                    for f in bd.Database(BIOSPHERE_DB)], default=default_map())
 
     @staticmethod
     def _factor(unit: str, target: dict) -> float | None:
@@ -145,10 +152,10 @@ class BiosphereLinker:
         return [cats[:1]] if len(cats) > 1 else []
 
     def link(self, code: str | None, name: str, categories, unit: str | None, cas: str | None = None) -> Link:
-        if self.user:
-            hit = self.user.get(user_key(name, categories, unit))
-            if hit:
-                return hit
+        key = user_key(name, categories, unit)
+        hit = self.user.get(key) or self.default.get(key)
+        if hit:
+            return hit
         unit = norm_unit(unit)
         code = ecoinvent3_replacements()[1].get(code, code)
         if code and code in self.by_code:
@@ -172,6 +179,15 @@ class BiosphereLinker:
                 if hit:
                     return Link(hit[0]["code"], "cas", hit[1])
         return Link(None, None)
+
+
+def default_map(path: Path = DEFAULT_MAP) -> dict[tuple, Link]:
+    """The shipped flow map: factor = energy per source unit / the CED method's energy per biosphere3 unit."""
+    import yaml
+
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))["flows"]
+    return {user_key(r["name"], r["compartment"].split("/"), r["unit"]):
+            Link(r["biosphere3_code"], "map", r["source_MJ_per_unit"] / r["target_MJ_per_unit"]) for r in rows}
 
 
 @dataclass

@@ -83,7 +83,7 @@ class ImportReport:
             f"unallocated co-products {t['unallocated_coproducts']}",
             f"  elementary flows {self.flows_linked + e['unlinked']}: linked {self.flows_linked} "
             f"({self.flow_link_rate:.1%}; " + (f"your map {e['user']}, " if e["user"] else "")
-            + f"uuid {e['uuid']}, name {e['name']}, name-top {e['name-top']}, "
+            + f"default map {e['map']}, uuid {e['uuid']}, name {e['name']}, name-top {e['name-top']}, "
             f"cas {e['cas']}), unlinked {e['unlinked']} → '{self.biosphere_database}'",
             f"  elementary exchanges {sum(x.values())}: linked {self.exchange_link_rate:.1%}",
         ]
