@@ -112,10 +112,8 @@ class Engine:
     def evaluate(self, inv: Inventory, top_n: int = 5) -> StageResult:
         F = inv.stage_matrix("process", self.n_processes, STAGES)
         E = inv.stage_matrix("flow", self.C.shape[1], STAGES)
-        R = inv.result_scores(self.methods)  # k × lines: supplier-declared results
-        stage_of = np.zeros((len(inv.lines), len(STAGES)))
-        stage_of[np.arange(len(inv.lines)), [STAGES.index(ln.stage) for ln in inv.lines]] = 1.0
-        scores = self.lam.T @ F + self.C @ E + R @ stage_of  # k × stages
+        R = inv.result_stage_scores(self.methods, STAGES)  # k × stages: supplier-declared results
+        scores = self.lam.T @ F + self.C @ E + R  # k × stages
         supply = self.lu.solve(F).sum(axis=1)  # total supply per background process
         contrib = self.CB * supply  # k × processes
         labels = [p["code"] for p in self.m.meta["processes"]]

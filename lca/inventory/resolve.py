@@ -118,6 +118,12 @@ class Inventory:
                 out[:, j] = [self.results[ln.index].get(m, 0.0) * ln.amount for m in methods]
         return out
 
+    def result_stage_scores(self, methods: list[tuple[str, ...] | None], stages: tuple[str, ...]) -> np.ndarray:
+        """(indicators × stages): the declared results' share of each stage score."""
+        onehot = np.zeros((len(self.lines), len(stages)))
+        onehot[np.arange(len(self.lines)), [stages.index(ln.stage) for ln in self.lines]] = 1.0
+        return self.result_scores(methods) @ onehot
+
     def result_covers(self, methods: list[tuple[str, ...] | None]) -> np.ndarray:
         """(indicators × lines): True where a declared-results line gives a result for the method."""
         return np.array([[ln.kind == "result" and m in self.results[ln.index] for ln in self.lines]

@@ -171,6 +171,10 @@ def variant_lines(template: str | Path, variations: str | Path, bg: Catalogue) -
             return out
 
         for ln in inv.lines:
+            if ln.kind == "result":
+                raise InputError(f"{ln.origin}: design variations of a part bought with declared indicator results "
+                                 "are not supported (no matrix column carries them); use a declaration with an "
+                                 "inventory", file=variations)
             column = ln.index if ln.kind == "process" else n_proc + ln.index
             amount = sum(ln.amount * share * scale(params) for share, params in ln.terms) if ln.terms \
                 else np.full(len(rows), ln.amount)

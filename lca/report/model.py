@@ -20,6 +20,7 @@ from lca.assess.specs import Spec
 from lca.assess.supply_chain import summary as supply_summary
 from lca.core.stages import STAGES
 from lca.engine import session
+from lca.engine.coverage import LOW
 from lca.engine.methods import DEFAULT_SET
 from lca.inventory.product import Manifest, load_manifest
 from lca.inventory.resolve import Inventory, Line
@@ -40,10 +41,18 @@ class IndicatorResult:
     stages: list[float]
     total: float
     top: list[tuple[str, float]]  # (process code, value), non-zero only
+    coverage: float = float("nan")  # share of the climate score from processes carrying flows for it (NaN: none)
+    coverage_mass: float = float("nan")  # the same by BOM mass
+    uncovered: tuple[str, ...] = ()  # largest uncovered processes
 
     @property
     def covered(self) -> bool:
         return any(self.stages)
+
+    @property
+    def partial(self) -> bool:
+        """Coverage below the warning threshold (lca.engine.coverage.LOW)."""
+        return self.coverage < LOW
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,9 @@ def _results(ds) -> list[IndicatorResult]:
         q = p.sel(indicator=ind)
         top = [(str(n), float(v)) for n, v in zip(q.top_process.values, q.top_value.values) if v != 0]
         out.append(IndicatorResult(str(ind), str(q.name_en.item()), str(q.name_zh.item()), str(q.unit.item()),
-                                   [float(v) for v in q.score.values], float(q.total.item()), top))
+                                   [float(v) for v in q.score.values], float(q.total.item()), top,
+                                   float(q.coverage_score.item()), float(q.coverage_mass.item()),
+                                   tuple(str(u) for u in q.uncovered_process.values if u)))
     return out
 
 
@@ -125,6 +136,8 @@ def _link(meta: dict, ln: Line) -> tuple[str, str]:
     if ln.kind == "process":
         p = meta["processes"][ln.index]
         return p["code"], p["unit"]
+    if ln.kind == "result":
+        return f"supplier:{ln.supplier} (declared results)", "per unit of part"
     f = meta["flows"][ln.index]
     return f["name"], f["unit"]
 

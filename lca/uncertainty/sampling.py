@@ -172,11 +172,12 @@ def sample_scores(eng: Engine, invs: list[Inventory], iterations: int, seed: int
     F = procs.matrix(eng.n_processes, n_cols, None)
     direct = eng.C @ flows.matrix(eng.C.shape[1], n_cols, None)
     out = np.empty((iterations, len(invs), k, len(STAGES)))
+    declared = np.stack([inv.result_stage_scores(eng.methods, STAGES) for inv in invs])  # certain, as declared
     for i, (lu, B) in enumerate(sampled_systems(eng, x[:entries.size], entries)):
         if scale is not None:
             F = procs.matrix(eng.n_processes, n_cols, scale[:, i])
             direct = eng.C @ flows.matrix(eng.C.shape[1], n_cols, scale[:, i])
-        out[i] = (eng.C @ (B @ lu.solve(F)) + direct).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2)
+        out[i] = (eng.C @ (B @ lu.solve(F)) + direct).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2) + declared
     return out, x
 
 
