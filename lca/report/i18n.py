@@ -43,6 +43,10 @@ _EN = {
     "partial_spec": "This specification transcribes only part of its standard; a pass here is not a "
                     "green-design verdict.",
     "no_flow": "–: no characterised flow in this product's inventory.",
+    "coverage": "Coverage", "coverage_note": "Coverage: share of the product's climate score (in brackets: of its "
+        "BOM mass) drawn from background processes that carry flows for the indicator.",
+    "coverage_low": "Partial coverage of {indicator}: {share} of the climate score; largest uncovered processes: "
+                    "{processes}. The result understates the indicator.",
     "no_flow_catalogue": "–: no characterised flow in any product's inventory.",
     "no_spec": "No specification given: no verdict.",
     "advice": "To meet {req}", "hotspot": "'{label}' ({origin}; {stage}) gives {share} of {indicator}: "
@@ -89,6 +93,9 @@ _ZH = {
     "all_indicator_reqs": "全部指标要求同时满足",
     "partial_spec": "本规范仅转录了标准的部分内容；此处“符合”不等于绿色设计产品的评价结论。",
     "no_flow": "–：本产品清单中没有被表征的基本流。",
+    "coverage": "覆盖率", "coverage_note": "覆盖率：产品气候变化得分（括号内：BOM 质量）中来自含该指标基本流的背景过程的比例。",
+    "coverage_low": "{indicator}覆盖不完整：仅 {share} 的气候变化得分来自含该指标基本流的背景过程；未覆盖的主要过程：{processes}。"
+                    "该结果低估了此指标。",
     "no_flow_catalogue": "–：所有产品的清单中均没有被表征的基本流。",
     "no_spec": "未指定产品评价规范：无判定。",
     "advice": "为满足 {req}", "hotspot": "“{label}”（{origin}；{stage}）占{indicator}的 {share}：宜减少用量或改用影响更低的来源。",
