@@ -172,11 +172,16 @@ def _write(bd, db_name: str, fmt: str, target: Path) -> None:
     nodes = [_ecospold1_node(act) for act in bd.Database(db_name)]
     for node in nodes:
         exporter.add_dataset(node)
-    # Two repairs to bw2io's writer: it prints amounts with 6 decimals (0.0123456789 → 0.012346),
-    # and gives dataEntryBy a 'number' where the EcoSpold 1 schema requires 'person'.
+    # Three repairs to bw2io's writer: it prints amounts with 6 decimals (0.0123456789 → 0.012346),
+    # files resources under inputGroup 5 (technosphere) where EcoSpold 1 says 4 (from nature), so a
+    # re-import cut them off as inputs without a provider, and gives dataEntryBy a 'number' where the
+    # EcoSpold 1 schema requires 'person'.
     for dataset, node in zip(exporter.root.iter("dataset"), nodes):
         for element, exc in zip(dataset.iter("exchange"), node["exchanges"]):
             element.set("meanValue", repr(float(exc["amount"])))
+            if exc["type"] == "biosphere":
+                for group in element.iter("inputGroup"):
+                    group.text = "4"
     for entry in exporter.root.iter("dataEntryBy"):
         entry.attrib.pop("number", None)
         entry.set("person", "1")
