@@ -7,6 +7,8 @@ products and spreads, for tests only.
 """
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from conftest import snapshot
@@ -76,12 +78,18 @@ def test_same_seed_same_samples(product, engine):
 
 
 def test_cli_names_the_driving_row(product, home, runner):
-    res = runner.invoke(app, ["evaluate", str(product), "--iterations", "200", "--seed", "1", "--home", str(home)])
+    args = ["evaluate", str(product), "--iterations", "200", "--seed", "1", "--home", str(home)]
+    res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
-    text = " ".join(res.output.split())
-    assert "5 uncertain inputs" in text and "processes.csv row 2 'power' (+0.9" in text
-    assert "processes.csv row 3 'leak' (+1.00)" in text  # the only varying photochemical ozone input
-
+    assert "5 uncertain inputs" in " ".join(res.output.split())
+    mc = json.loads(runner.invoke(app, [*args, "--json"]).output)["uncertainty"][0]
+    assert mc["uncertain_inputs"] == 5
+    top, rho = mc["sensitivity"]["gwp100"][0]
+    assert top == "processes.csv row 2 'power'" and rho > 0.9
+    # drivers are the product's own rows (the shipped background carries no distributions)
+    origins = {"bom.csv row 2 'frame'", "bom.csv row 4 'carton'", "processes.csv row 2 'power'",
+               "processes.csv row 3 'leak'", "processes.csv row 4 'landfill'"}
+    assert {n for drivers in mc["sensitivity"].values() for n, _ in drivers} <= origins
 
 BAD = {
     "unknown distribution": ("frame,steel_crude_worldsteel,6,kg,raw_materials,0,gamma,1.3,,,,s\n", "uncertainty",

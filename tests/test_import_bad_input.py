@@ -24,7 +24,7 @@ def _not_ecospold(tmp: Path) -> Path:
 CASES = {
     "truncated zip": (_truncated, "jsonld", "new-db", [], "not a readable zip"),
     "unknown format flag": (lambda t: USLCI, "openlca", "new-db", [], "unknown format 'openlca'"),
-    "zip given as ecospold2": (lambda t: USLCI, "ecospold2", "new-db", [], "not well-formed XML"),
+    "zip given as ecospold2": (lambda t: USLCI, "ecospold2", "new-db", [], "no .xml/.spold files found"),
     "xml that is not ecospold": (_not_ecospold, "ecospold1", "new-db", [], "root element is <catalog>"),
     "existing database name": (lambda t: USLCI, "jsonld", "uslci", [], "already exists"),
     "reserved database name": (lambda t: USLCI, "jsonld", "biosphere3", ["--overwrite"], "reserved"),

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
-from conftest import EXAMPLES
+from conftest import EXAMPLES, REPO
 
 from lca import api
 from lca.assess.results import export
@@ -77,15 +77,25 @@ def test_console_exit_codes(home, tmp_path):
     assert ok.returncode == 0, ok.stderr
     missing = _lca("evaluate", str(tmp_path / "nope.yaml"), env_home=home)
     assert missing.returncode == 2 and "product manifest not found" in missing.stderr
-    # A corrupt matrix cache is an internal error (3), not the user's fault.
+    # A corrupt matrix cache is repaired (rebuilt, saying so), not an error.
     broken = tmp_path / "broken-home"
     import shutil
 
     shutil.copytree(home, broken)
     state = json.loads((broken / "state.json").read_text())
     (broken / state["cache"]).write_bytes(b"not a numpy file")
-    bad = _lca("evaluate", str(EXAMPLES[0]), env_home=broken)
-    assert bad.returncode == 3, bad.stderr
+    repaired = _lca("evaluate", str(EXAMPLES[0]), env_home=broken)
+    assert repaired.returncode == 0 and "rebuilding it" in repaired.stderr, repaired.stderr
+    assert repaired.stdout == ok.stdout
+    # Broken shipped data is an internal error (3), not the user's fault.
+    data = tmp_path / "data"
+    for part in ("inventories", "methods", "product_specs"):
+        shutil.copytree(REPO / part, data / part)
+    (data / "methods" / "gbt32161_default.yaml").write_text("indicators: [unclosed\n", encoding="utf-8")
+    env = {**os.environ, "LCA_HOME": str(tmp_path / "data-home"), "LCA_DATA_DIR": str(data)}
+    bad = subprocess.run([sys.executable, "-m", "lca", "evaluate", str(EXAMPLES[0])], capture_output=True,
+                         text=True, env=env, timeout=300)
+    assert bad.returncode == 3 and "shipped data error" in bad.stderr, bad.stderr
 
 
 def test_same_product_twice_is_bad_input(home, runner):
