@@ -10,13 +10,18 @@ in the suppliers table. A share is NaN where the score is 0 (nothing to share).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
-import xarray as xr
 
 from lca.core.stages import STAGES
 from lca.engine.solver import Engine
 from lca.inventory.resolve import Inventory
 from lca.inventory.suppliers import PREFIX
+
+if TYPE_CHECKING:  # xarray only where a Dataset is built: importing it costs ~0.5 s of `lca evaluate`
+    import xarray as xr
 
 
 def _by_stage(line_scores: np.ndarray, inv: Inventory, mask: np.ndarray) -> np.ndarray:
@@ -56,24 +61,23 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
         return np.where(whole != 0, part / np.where(whole != 0, whole, 1.0), np.nan)
 
 
-def with_shares(ds: xr.Dataset, eng: Engine, invs: list[Inventory]) -> xr.Dataset:
-    """`ds` with primary_score / primary_share (product × indicator × stage), their totals, green_score,
-    green_share (per stage and total) and green_mass_share (per product)."""
+def share_arrays(eng: Engine, invs: list[Inventory], score: np.ndarray) -> dict[str, np.ndarray]:
+    """By Dataset variable name: primary_score / primary_share (product × indicator × stage), their totals,
+    green_score, green_share (per stage and total) and green_mass_share (per product)."""
     pairs = [scores(eng, inv) for inv in invs]
-    primary = np.stack([p for p, _ in pairs]) if pairs else np.zeros(ds["score"].shape)
-    green = np.stack([g for _, g in pairs]) if pairs else np.zeros(ds["score"].shape)
-    dims, tdims = ("product", "indicator", "stage"), ("product", "indicator")
-    score, total = ds["score"].values, ds["total"].values
-    out = ds.assign(
-        primary_score=(dims, primary), primary_share=(dims, _share(primary, score)),
-        primary_share_total=(tdims, _share(primary.sum(axis=2), total)),
-        green_score=(dims, green), green_share=(dims, _share(green, score)),
-        green_share_total=(tdims, _share(green.sum(axis=2), total)),
-        green_mass_share=("product", np.array([green_mass_share(inv) for inv in invs], dtype=float)))
-    out["primary_share"].attrs["description"] = ("share of the score from supplier declarations and measured "
-                                                 "direct emissions (primary data); NaN where the score is 0")
-    out["green_share"].attrs["description"] = "share of the score from parts of green suppliers or green products"
-    return out
+    primary = np.stack([p for p, _ in pairs]) if pairs else np.zeros(score.shape)
+    green = np.stack([g for _, g in pairs]) if pairs else np.zeros(score.shape)
+    total = score.sum(axis=2)
+    return {"primary_score": primary, "primary_share": _share(primary, score),
+            "primary_share_total": _share(primary.sum(axis=2), total),
+            "green_score": green, "green_share": _share(green, score),
+            "green_share_total": _share(green.sum(axis=2), total),
+            "green_mass_share": np.array([green_mass_share(inv) for inv in invs], dtype=float)}
+
+
+DESCRIPTIONS = {"primary_share": "share of the score from supplier declarations and measured direct emissions "
+                                 "(primary data); NaN where the score is 0",
+                "green_share": "share of the score from parts of green suppliers or green products"}
 
 
 def _num(x: float) -> float | None:
@@ -81,14 +85,20 @@ def _num(x: float) -> float | None:
 
 
 def summary(ds: xr.Dataset, inv: Inventory) -> dict:
-    """One product's supply-chain facts (JSON-ready, NaN as None): shares per indicator and stage, the
-    green mass share and the declarations used with their provenance."""
+    """One product's supply-chain facts from a results Dataset (see `product_summary`)."""
     p = ds.sel(product=inv.product_id)
-    inds = {str(i): {"primary_share": _num(p.primary_share_total.sel(indicator=i).item()),
-                     "primary_share_stages": {str(s): _num(v) for s, v in
-                                              zip(ds.stage.values, p.primary_share.sel(indicator=i).values)},
-                     "green_share": _num(p.green_share_total.sel(indicator=i).item())}
-            for i in ds.indicator.values}
+    return product_summary({k: p[k].values for k in ("primary_share", "primary_share_total", "green_share_total",
+                                                     "green_mass_share")},
+                           [str(i) for i in ds.indicator.values], inv)
+
+
+def product_summary(p: Mapping[str, np.ndarray], indicator_ids: list[str], inv: Inventory) -> dict:
+    """One product's supply-chain facts (JSON-ready, NaN as None) from its share arrays: shares per indicator
+    and stage, the green mass share and the declarations used with their provenance."""
+    inds = {i: {"primary_share": _num(p["primary_share_total"][j]),
+                "primary_share_stages": {s: _num(v) for s, v in zip(STAGES, p["primary_share"][j])},
+                "green_share": _num(p["green_share_total"][j])}
+            for j, i in enumerate(indicator_ids)}
     decls = []
     for u in inv.declarations:
         d, pv = u.declaration, u.declaration.provenance
@@ -98,4 +108,4 @@ def summary(ds: xr.Dataset, inv: Inventory) -> dict:
                       "valid_from": str(pv.valid_from), "valid_until": str(pv.valid_until),
                       "first_tier": u.tier1, "green": u.is_green,
                       "green_source": u.green.source if u.green else None, "illustrative": d.illustrative})
-    return {"green_mass_share": _num(float(p.green_mass_share.item())), "indicators": inds, "declarations": decls}
+    return {"green_mass_share": _num(float(p["green_mass_share"])), "indicators": inds, "declarations": decls}

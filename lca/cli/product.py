@@ -52,21 +52,21 @@ def evaluate(
             check_export_path(out_file)
         checked = load_spec(spec)
         with setup_progress(quiet=as_json) as report:
-            ds, invs = api.evaluate([str(p) for p in products], indicator_set, home, report)
+            res = api.results([str(p) for p in products], indicator_set, home, report)
         verdicts = _verdicts(products, checked, home)
         mc = _monte_carlo(products, indicator_set, checked, verdicts, iterations, seed, home, plots)
         if out_file is not None:
-            export(ds, out_file)
+            export(res.dataset(), out_file)  # the Dataset (xarray) only for a file
         if as_json:
-            doc = results_json(ds, invs)
+            doc = results_json(res)
             if checked is not None:
                 doc["verdict"] = [v.as_dict() for v in verdicts]
             if mc:
                 doc["uncertainty"] = [asdict(r) for r in mc]
             typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
-            for inv in invs:
-                print_product(out, ds, inv)
+            for n in range(len(res.inventories)):
+                print_product(out, res, n)
             if out_file is not None:
                 out.print(f"results written to [bold]{out_file}[/]")
             for v in verdicts:

@@ -4,18 +4,16 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from lca.assess.supply_chain import summary
-
 
 def _pct(x: float | None) -> str:
     return "–" if x is None else f"{x:.1%}"
 
 
-def print_supply_chain(out: Console, ds, inv) -> None:
-    """Shares per indicator (total) and the declarations; nothing for a product with no declaration."""
-    if "primary_share" not in ds or not inv.declarations:
+def print_supply_chain(out: Console, s: dict, inv) -> None:
+    """Shares per indicator (total) and the declarations (`supply_chain.product_summary` of the product `inv`);
+    nothing for a product with no declaration."""
+    if not inv.declarations:
         return
-    s = summary(ds, inv)
     t = Table(title=f"supply chain: primary-data and green-supplier shares (green share of purchased mass "
                     f"{_pct(s['green_mass_share'])})", title_justify="left")
     for col in ("indicator", "primary data", "green suppliers"):

@@ -7,9 +7,11 @@ from rich.console import Console
 from rich.table import Table
 
 from lca.assess.evaluate import Evaluation
+from lca.assess.results import Results
 from lca.assess.specs import Spec
-from lca.assess.supply_chain import summary as supply_summary
+from lca.assess.supply_chain import product_summary
 from lca.cli.common import fmt
+from lca.core.stages import STAGES
 from lca.cli.supply_views import print_supply_chain
 from lca.engine.coverage import LOW
 from lca.uncertainty.summary import ProductUncertainty
@@ -146,68 +148,63 @@ def print_screen_coverage(console: Console, coverage: dict[str, dict]) -> None:
                       "processes that carry flows for the indicator): " + "; ".join(partial), highlight=False)
 
 
-def _coverage_json(q) -> dict:
-    """Coverage fields of one product × indicator (absent when the dataset has none); NaN as null."""
-    if "coverage_score" not in q:
-        return {}
+def _coverage_json(p: dict, j: int) -> dict:
+    """Coverage fields of one product's indicator j; NaN as null."""
     def share(v) -> float | None:
         return None if v != v else float(v)
-    return {"coverage": {"by_climate_score": share(float(q.coverage_score.item())),
-                         "by_bom_mass": share(float(q.coverage_mass.item())),
-                         "largest_uncovered": [str(u) for u in q.uncovered_process.values if u]}}
+    return {"coverage": {"by_climate_score": share(float(p["coverage_score"][j])),
+                         "by_bom_mass": share(float(p["coverage_mass"][j])),
+                         "largest_uncovered": [str(u) for u in p["uncovered_process"][j] if u]}}
 
 
-def results_json(ds, invs) -> dict:
+def results_json(res: Results) -> dict:
     """`lca evaluate --json`: every product's indicators per stage, with totals and top processes."""
-    products = []
-    for inv in invs:
-        p = ds.sel(product=inv.product_id)
+    products, ids = [], [i.id for i in res.indicators.indicators]
+    for n, inv in enumerate(res.inventories):
+        p = res.product(n)
         inds = {}
-        for ind in ds.indicator.values:
-            q = p.sel(indicator=ind)
-            inds[str(ind)] = {
-                "name_en": str(q.name_en.item()), "name_zh": str(q.name_zh.item()),
-                "unit": str(q.unit.item()), "group": str(q.group.item()),
-                "stages": {str(s): float(v) for s, v in zip(ds.stage.values, q.score.values)},
-                "total": float(q.total.item()),
-                **_coverage_json(q),
-                "top_processes": [{"process": str(n), "value": float(v)}
-                                  for n, v in zip(q.top_process.values, q.top_value.values)],
+        for j, ind in enumerate(res.indicators.indicators):
+            inds[ind.id] = {
+                "name_en": str(ind.name_en), "name_zh": str(ind.name_zh), "unit": str(ind.unit),
+                "group": str(ind.group),
+                "stages": {s: float(v) for s, v in zip(STAGES, p["score"][j])},
+                "total": float(p["total"][j]),
+                **_coverage_json(p, j),
+                "top_processes": [{"process": str(name), "value": float(v)}
+                                  for name, v in zip(p["top_process"][j], p["top_value"][j])],
             }
         products.append({"id": inv.product_id, "name": inv.name, "mass_kg": inv.mass_kg,
                          "input_hash": inv.input_hash, "warnings": inv.warnings, "indicators": inds,
-                         **({"supply_chain": supply_summary(ds, inv)} if "primary_share" in ds else {})})
-    return {"software": ds.attrs["software"], "indicator_set": ds.attrs["indicator_set"],
-            "background_data_version": ds.attrs["background_data_version"], "products": products}
+                         "supply_chain": product_summary(p, ids, inv)})
+    attrs = res.attrs
+    return {"software": attrs["software"], "indicator_set": attrs["indicator_set"],
+            "background_data_version": attrs["background_data_version"], "products": products}
 
 
-def print_product(out: Console, ds, inv) -> None:
-    """One table per product: indicators × stages, with the top contributing process."""
-    p = ds.sel(product=inv.product_id)
+def print_product(out: Console, res: Results, n: int) -> None:
+    """One table for the n-th product: indicators × stages, with the top contributing process."""
+    inv, p = res.inventories[n], res.product(n)
     table = Table(title=f"{inv.name}\n[dim]{inv.product_id} · {inv.mass_kg:.4g} kg · "
-                        f"indicator set {ds.attrs['indicator_set']}[/]", title_justify="left")
+                        f"indicator set {res.indicators.id}[/]", title_justify="left")
     table.add_column("indicator", no_wrap=True)
     table.add_column("unit", style="dim")
-    for s in ds.stage.values:
-        table.add_column(STAGE_SHORT[str(s)], justify="right", no_wrap=True)
+    for s in STAGES:
+        table.add_column(STAGE_SHORT[s], justify="right", no_wrap=True)
     table.add_column("total", justify="right", style="bold", no_wrap=True)
-    has_cov = "coverage_score" in p
-    if has_cov:
-        table.add_column("coverage", justify="right", no_wrap=True)
+    table.add_column("coverage", justify="right", no_wrap=True)
     table.add_column("top process", style="dim", overflow="fold")
     uncovered, partial = [], []
-    for ind in ds.indicator.values:
-        q = p.sel(indicator=ind)
-        cov = [coverage_text(float(q.coverage_score.item()))] if has_cov else []
-        if not q.score.values.any():
-            uncovered.append(str(ind))
-            table.add_row(str(ind), str(q.unit.item()), *["–"] * (len(ds.stage) + 1), *cov, "")
+    for j, ind in enumerate(res.indicators.indicators):
+        cov = coverage_text(float(p["coverage_score"][j]))
+        if not p["score"][j].any():
+            uncovered.append(ind.id)
+            table.add_row(ind.id, str(ind.unit), *["–"] * (len(STAGES) + 1), cov, "")
             continue
-        if has_cov and float(q.coverage_score.item()) < LOW:
-            partial.append(f"{ind} ({cov[0]}; largest uncovered: "
-                           f"{', '.join(u for u in q.uncovered_process.values if u) or '–'})")
-        table.add_row(str(ind), str(q.unit.item()), *[fmt(float(v)) for v in q.score.values],
-                      fmt(float(q.total.item())), *cov, str(q.top_process.values[0]))
+        if float(p["coverage_score"][j]) < LOW:
+            partial.append(f"{ind.id} ({cov}; largest uncovered: "
+                           f"{', '.join(u for u in p['uncovered_process'][j] if u) or '–'})")
+        table.add_row(ind.id, str(ind.unit), *[fmt(float(v)) for v in p["score"][j]],
+                      fmt(float(p["total"][j])), cov, str(p["top_process"][j][0]))
     out.print(table)
     if partial:
         out.print("[yellow]warning:[/] partial coverage (share of the climate score from processes that carry "
@@ -215,7 +212,7 @@ def print_product(out: Console, ds, inv) -> None:
     if uncovered:
         out.print(f"[dim]– : no characterised flow of {', '.join(uncovered)} in this product's inventory "
                   "(the background data carry no such flows for the processes used).[/]")
-    print_supply_chain(out, ds, inv)
+    print_supply_chain(out, product_summary(p, [i.id for i in res.indicators.indicators], inv), inv)
     for w in inv.warnings:
         out.print(f"[yellow]warning:[/] {w}", highlight=False)
 
