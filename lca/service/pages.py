@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
@@ -93,6 +93,12 @@ def product(request: Request, evaluation_id: int, lang: Lang = "zh") -> HTMLResp
     ev = visible_evaluation(request, evaluation_id, caller)
     return page("product.html", lang, caller, ev=ev, chart=stage_chart(ev, lang),
                 last=views.last_inspections(request.app.state.sessions, [ev.id]).get(ev.id))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """No icon (the report pages ask for one): an empty answer rather than a 404 in the browser's console."""
+    return Response(status_code=204)
 
 
 @router.get("/inspections", response_class=HTMLResponse)
