@@ -157,7 +157,6 @@ class InspectionItem(Base):
     reasons: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
 
-
 class ApiToken(Base):
     """A bearer token of the public service: its sha256 (never the token), role and name (revision 3)."""
 
