@@ -57,11 +57,11 @@ def _read_members(path: Path) -> dict[str, dict[str, dict]]:
         if p.suffix.lower() != ".json":
             return
         if p.name == "olca-schema.json":
-            data["_meta"]["olca-schema"] = _load(raw, name)
+            data["_meta"]["olca-schema"] = _load(raw, f"{path}:{name}")
             return
         if len(p.parts) < 2 or p.parts[-2] not in data:
             return
-        obj = _load(raw, name)
+        obj = _load(raw, f"{path}:{name}")
         if not isinstance(obj, dict) or "@id" not in obj:
             raise InputError("not an openLCA JSON-LD object (no '@id')", file=f"{path}:{name}",
                              hint="export with openLCA's JSON-LD export")
