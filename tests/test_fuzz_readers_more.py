@@ -17,7 +17,14 @@ from conftest import REPO, brightway_of, copy_of, project_snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_ecospold1_real import _dataset
-from test_fuzz_readers import CELLS, FUZZ, THOROUGH, _only_input_errors, mutate, mutation
+from test_fuzz_readers import (
+    CELLS,
+    FUZZ,
+    THOROUGH,
+    _only_input_errors,
+    mutate,
+    mutation,
+)
 from test_import_jsonld_v2 import write_v2_zip
 from typer.testing import CliRunner
 
