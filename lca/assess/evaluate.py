@@ -260,8 +260,9 @@ def _graded(req: IndicatorRequirement, ind: Indicator, table: GradeTable, ctx: _
     if measure.value is None:
         v.reason = measure.reason
         return v
-    v.value = measure.value * units.factor(ind.unit, req.unit)
-    v.grade_reached = table.reached(band, measure.value * units.factor(ind.unit, table.unit))
+    unit = ind.check_unit or ind.unit  # an LCIA unit pint cannot read ('kg CO2-Eq') converts as its pint_unit
+    v.value = measure.value * units.factor(unit, req.unit)
+    v.grade_reached = table.reached(band, measure.value * units.factor(unit, table.unit))
     v.margin_pct = margin_pct(v.value, v.threshold, req.operator)
     v.status = "pass" if COMPARE[req.operator](v.value, v.threshold) else "fail"
     v.reason = (f"band '{band.label}': grade reached {v.grade_reached or f'none (below {table.grades[-1]})'}, "
