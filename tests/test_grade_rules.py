@@ -31,7 +31,7 @@ ENERGY = {"id": "energy_grades", "title_en": "illustrative energy grades", "stan
 
 
 def _declared(id_: str, unit: str, group: str) -> dict:
-    return {"id": id_, "name_en": id_, "name_zh": id_, "unit": unit, "group": group, "kind": "declared",
+    return {"id": id_, "name_en": f"{id_} (en)", "name_zh": f"{id_}（中）", "unit": unit, "group": group, "kind": "declared",
             "source": "illustrative"}
 
 
@@ -52,9 +52,11 @@ PRODUCTS = {
 UNITS = {"capacity": "kW", "apf": "W/W", "annual_energy": "kWh"}
 
 
-@pytest.fixture(scope="module")
-def verdicts(home, tmp_path_factory):
-    root = tmp_path_factory.mktemp("grades")
+@pytest.fixture
+def verdicts(home, tmp_path):
+    """Evaluated afresh for each test (mutmut runs only the tests it saw call the code, and a shared
+    fixture's calls are seen under the first test alone)."""
+    root = tmp_path
     (root / "apf.yaml").write_text(yaml.safe_dump(APF, allow_unicode=True), encoding="utf-8")
     (root / "energy.yaml").write_text(yaml.safe_dump(ENERGY, allow_unicode=True), encoding="utf-8")
     spec = load_spec(write_spec(
@@ -80,6 +82,9 @@ def test_every_requirement_is_reported_in_order(verdicts):
     for ev in verdicts.values():
         assert [i.id for i in ev.indicators] == ["apf_g2", "apf_g1", "energy_b", "apf_floor"]
         assert {i.grade_table for i in ev.indicators} == {"apf_grades", "energy_grades", None}
+        for i in ev.indicators[:2]:  # whatever the outcome, the verdict names what was asked
+            assert (i.indicator, i.name_en, i.name_zh, i.stage, i.operator, i.unit, i.clause) == \
+                ("apf", "apf (en)", "apf（中）", "total", ">=", "W/W", "synthetic 1.1")
     assert _ind(verdicts["edge"], "apf_floor").value == 4.5 and _ind(verdicts["edge"], "apf_floor").grade_table is None
 
 
@@ -153,3 +158,24 @@ def test_missing_band_key_or_value_is_missing_evidence(verdicts):
     assert (value.status, value.band, value.threshold, value.value) == ("missing evidence", "CC ≤ 4500 W", 4.5, None)
     assert value.reason == "missing evidence: no declared value in the manifest"
     assert {ev.verdict for ev in (key, verdicts["no_value"])} == {"incomplete"}
+
+
+# A carbon-footprint grade table (kgCO2e, a maximum): the graded value is the whole life cycle's score.
+GWP = {"id": "gwp_grades", "title_en": "illustrative carbon grades", "standard": "TEST 2", "indicator": "gwp100",
+       "unit": "kgCO2e", "direction": "lower", "grades": ["A", "B"],
+       "bands": [{"id": "all", "label": "every product", "limits": {"A": 1.0, "B": 1e6}}], "provenance": PROV}
+
+
+def test_lcia_indicator_graded_on_its_whole_life_cycle_score(home, tmp_path):
+    (tmp_path / "gwp.yaml").write_text(yaml.safe_dump(GWP), encoding="utf-8")
+    spec = load_spec(write_spec(tmp_path, indicators=[
+        _graded("gwp_b", "gwp100", "<=", "gwp.yaml", "B", "t"),
+        {"id": "gwp_total", "indicator": "gwp100", "stage": "total", "operator": "<=", "threshold": 1e6,
+         "unit": "kgCO2e", "group": "environment", "clause": "synthetic 1.3", "quote": "synthetic"}]))
+    ev = evaluate([write_product(tmp_path / "p", BOM, PROCESSES)], spec, home)[0]
+    graded, total = ev.indicators
+    assert total.value > 1.0  # 10 kg of materials and 210 kWh: well above grade A's 1 kg
+    # limit B 1e6 kgCO2e = 1000 t; the graded value is the plain requirement's total in tonnes
+    assert graded.threshold == pytest.approx(1000.0)
+    assert graded.value == pytest.approx(total.value / 1000, rel=1e-12)
+    assert (graded.grade_reached, graded.status) == ("B", "pass")
