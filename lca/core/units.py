@@ -5,11 +5,29 @@ GB/T 2589-2020 defines 1 kgce (kilogram of coal equivalent) = 29 307.6 kJ = 29.3
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
-import pint
-
 from lca.core.errors import InputError
+
+
+def _import_pint():
+    """pint without its dask support. pint.compat imports dask.base (with dask.delayed and jinja2, ~0.1 s of every
+    `lca evaluate`) whenever `find_spec("dask")` finds it installed; no quantity here wraps a dask array. While
+    sys.modules["dask"] is None, find_spec answers None (and `import dask` fails, which pint also treats as
+    absent); the entry is removed again at once, so a later `import dask` works as usual."""
+    if "dask" in sys.modules or "pint" in sys.modules:  # already there: nothing to spare
+        import pint
+        return pint
+    sys.modules["dask"] = None  # type: ignore[assignment]
+    try:
+        import pint
+    finally:
+        del sys.modules["dask"]
+    return pint
+
+
+pint = _import_pint()
 
 ureg = pint.UnitRegistry(on_redefinition="raise", cache_folder=":auto:")  # cached definitions: ~10x faster start
 ureg.define("kgce = 29.3076 * megajoule = kilogram_coal_equivalent")  # GB/T 2589-2020, clause 3
