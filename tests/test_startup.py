@@ -9,7 +9,12 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import EXAMPLES, REPO
+
+from lca import api
+from lca.assess.evaluate import evaluate as check
+from lca.cli import app
+from lca.cli.common import load_spec
 
 HEAVY = ("bw2data", "bw2io", "bw2calc", "dask", "distributed", "matplotlib", "weasyprint", "xarray", "pandas",
          "pint", "scipy", "numpy", "pyarrow", "openpyxl", "sqlalchemy", "jinja2")
@@ -61,3 +66,75 @@ def test_evaluate_and_setup_on_a_built_home_do_not_import_brightway(home, engine
     mods, out, code = loaded("setup", home=home)
     assert code == 0 and "already current" in out
     assert not mods & set(HEAVY), sorted(mods & set(HEAVY))
+
+
+DATASET_LIBS = ("xarray", "pandas", "dask")
+
+
+def test_evaluate_table_and_json_do_not_import_the_dataset_libraries(home, engine):
+    """Printing a table or JSON needs the score arrays, not xarray/pandas (~0.6 s); a file still gets the Dataset."""
+    for args in (["evaluate", CHAIR], ["evaluate", "--json", CHAIR]):
+        mods, out, code = loaded(*args, home=home)
+        assert code == 0 and out
+        assert not mods & set(DATASET_LIBS), (args, sorted(mods & set(DATASET_LIBS)))
+
+
+def _dataset_json(ds, invs) -> dict:
+    """`lca evaluate --json` as written from the results Dataset (the code before issue 22), by xarray selection."""
+    def share(v) -> float | None:
+        return None if v != v else float(v)
+
+    products = []
+    for inv in invs:
+        p = ds.sel(product=inv.product_id)
+        inds = {}
+        for ind in ds.indicator.values:
+            q = p.sel(indicator=ind)
+            inds[str(ind)] = {
+                "name_en": str(q.name_en.item()), "name_zh": str(q.name_zh.item()),
+                "unit": str(q.unit.item()), "group": str(q.group.item()),
+                "stages": {str(s): float(v) for s, v in zip(ds.stage.values, q.score.values)},
+                "total": float(q.total.item()),
+                "coverage": {"by_climate_score": share(float(q.coverage_score.item())),
+                             "by_bom_mass": share(float(q.coverage_mass.item())),
+                             "largest_uncovered": [str(u) for u in q.uncovered_process.values if u]},
+                "top_processes": [{"process": str(n), "value": float(v)}
+                                  for n, v in zip(q.top_process.values, q.top_value.values)]}
+        chain = {str(i): {"primary_share": share(p.primary_share_total.sel(indicator=i).item()),
+                          "primary_share_stages": {str(s): share(v) for s, v in
+                                                   zip(ds.stage.values, p.primary_share.sel(indicator=i).values)},
+                          "green_share": share(p.green_share_total.sel(indicator=i).item())}
+                 for i in ds.indicator.values}
+        products.append({"id": inv.product_id, "name": inv.name, "mass_kg": inv.mass_kg,
+                         "input_hash": inv.input_hash, "warnings": inv.warnings, "indicators": inds,
+                         "chain": chain, "green_mass_share": share(float(p.green_mass_share.item()))})
+    return {"software": ds.attrs["software"], "indicator_set": ds.attrs["indicator_set"],
+            "background_data_version": ds.attrs["background_data_version"], "products": products}
+
+
+def _as_dataset_json(doc: dict) -> dict:
+    """The CLI's document with each supply-chain block cut to the Dataset's share fields (declarations aside)."""
+    for p in doc["products"]:
+        sc = p.pop("supply_chain")
+        p["chain"], p["green_mass_share"] = sc["indicators"], sc["green_mass_share"]
+    return doc
+
+
+def test_evaluate_json_equals_the_dataset_path_for_every_example(home, runner):
+    """Every number of the array-printed --json is the Dataset's to the last digit (all examples, and --spec)."""
+    ds, invs = api.evaluate([str(p) for p in EXAMPLES], home=home)
+    res = runner.invoke(app, ["evaluate", "--json", "--home", str(home), *map(str, EXAMPLES)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [p["id"] for p in doc["products"]] == [i.product_id for i in invs] and len(invs) == len(EXAMPLES)
+    want = _dataset_json(ds, invs)
+    assert json.dumps(_as_dataset_json(doc)) == json.dumps(want)  # same text: same floats, bit for bit
+    for name, spec, code in (("room_ac_eu_pass", "eu_206_2012_reversible_ac", 0),
+                             ("hot_melt_adhesive", "tcpcif_0086_2021_bulk", 1)):
+        path = str(REPO / "inventories" / "examples" / name / "product.yaml")
+        res = runner.invoke(app, ["evaluate", "--json", "--spec", spec, "--home", str(home), path])
+        assert res.exit_code == code, res.output
+        doc = json.loads(res.stdout)
+        ds, invs = api.evaluate([path], home=home)
+        assert doc.pop("verdict") == [v.as_dict() for v in check([path], load_spec(spec), home)]
+        assert json.dumps(_as_dataset_json(doc)) == json.dumps(_dataset_json(ds, invs))
