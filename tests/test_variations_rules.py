@@ -1,0 +1,83 @@
+"""Reading a variations table: each cell's ratio to the template worked out by hand, and each bad cell named."""
+from __future__ import annotations
+
+import pytest
+from specs_helpers import write_product
+
+from lca.core.errors import InputError
+from lca.inventory.product import load_product
+from lca.population.variations import read_variations
+
+BOM = """component,parent,link,amount,unit,stage,recycled_content
+body,,,2,piece,raw_materials,
+frame,body,hdpe_primary_desnz,3,kg,raw_materials,0.3
+shell,body,polypropylene_primary_desnz,2,kg,raw_materials,
+carton,,corrugated_board_fefco,1,kg,distribution,
+"""
+# 'spare' has a template amount of 0 (cannot be scaled); 'leak' a template amount below 1
+PROCS = """id,stage,link,flow,compartment,amount,unit,share,applies_to
+spare,production,electricity_grid_cn,,,0,kWh,,
+power,use,electricity_grid_cn,,,40,kWh/year,,
+leak,use,,"Methane, fossil",air,0.01,kg,,
+plastics_landfill,end_of_life,landfill_plastics_desnz,,,,,0.4,body
+"""
+
+
+@pytest.fixture
+def read(engine, tmp_path):
+    template = load_product(write_product(tmp_path / "template", BOM, PROCS))
+
+    def run(csv: str):
+        path = tmp_path / "variants.csv"
+        path.write_text(csv, encoding="utf-8")
+        return path, read_variations(path, template, engine.m.catalogue)
+    return run
+
+
+def test_ratios_by_hand(read):
+    # 'spare' first: a template value of 0 is skipped without skipping the columns after it
+    _, (ids, cats, ratios, links) = read(
+        "product,category,spare.amount,frame.amount,leak.amount,plastics_landfill.share,lifetime,power.amount\n"
+        "a,x,0,6,0.02,20%,,\n"
+        "b,y,,1.5,0,100%,5,\n"
+        "c,,,,,1,,\n"
+        "d,,,,,0,,\n")
+    assert list(ids) == ["a", "b", "c", "d"] and list(cats) == ["x", "y", "", ""]
+    assert "spare.amount" not in ratios
+    assert list(ratios["frame.amount"]) == [6 / 3, 1.5 / 3, 1.0, 1.0]          # template 3 kg
+    assert list(ratios["leak.amount"]) == pytest.approx([0.02 / 0.01, 0.0, 1.0, 1.0])  # 0 is allowed
+    assert list(ratios["plastics_landfill.share"]) == pytest.approx([0.2 / 0.4, 1 / 0.4, 1 / 0.4, 0.0])
+    assert list(ratios["lifetime"]) == [1.0, 5 / 2, 1.0, 1.0]                   # template 2 years
+    assert list(ratios["power.amount"]) == [1.0] * 4                            # blank column: template value
+    assert list(links.columns) == []  # no link column given
+
+
+def test_supplier_cells_become_supplier_links(read):
+    _, (_, _, _, links) = read("product,frame.supplier,shell.link\na,acme,\nb,acme/f-9,pet_primary_desnz\nc,,\n")
+    # frame's template link is a plain process, so a bare supplier takes the component id as its part
+    assert list(links["frame.supplier"]) == ["supplier:acme/frame", "supplier:acme/f-9", "hdpe_primary_desnz"]
+    assert list(links["shell.link"]) == ["polypropylene_primary_desnz", "pet_primary_desnz",
+                                         "polypropylene_primary_desnz"]
+
+
+@pytest.mark.parametrize("csv, row, column, message, hint", [
+    ("product,spare.amount\na,\nb,2\n", 3, "spare.amount", "the template's spare.amount is 0, so it cannot be scaled",
+     "give the template row a non-zero value"),
+    ("product,spare.amount\na,-1\n", 2, "spare.amount", "negative spare.amount is not allowed", None),
+    ("product,leak.amount\na,0.01\nb,-0.01\n", 3, "leak.amount", "negative leak.amount is not allowed", None),
+    ("product,plastics_landfill.share\na,1\nb,1.2\n", 3, "plastics_landfill.share",
+     "a share must lie between 0 and 1", None),
+    ("product,plastics_landfill.share\na,-1%\n", 2, "plastics_landfill.share", "a share must lie between 0 and 1",
+     None),
+    ("product,frame.amount\na,3\nb,three\n", 3, "frame.amount", "'frame.amount' is not a finite number", None),
+    ("product,frame.amount\na,\n,3\n", 3, "product", "variant id is missing", None),
+    ("product,frame.amount\na,1\na,2\n", 3, "product", "variant id used twice", "give each variant its own id"),
+    ("product,frame.link\na,no_such_process\n", 2, "frame.link", "unknown process 'no_such_process'",
+     "run `lca processes` for the list"),
+])
+def test_bad_cell_is_named(read, csv, row, column, message, hint):
+    with pytest.raises(InputError) as exc:
+        read(csv)
+    e = exc.value
+    assert (e.message, e.row, e.column, e.hint) == (message, row, column, hint)
+    assert e.file is not None and e.file.endswith("variants.csv")
