@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from lca.assess.evaluate import Evaluation
-from lca.assess.results import Results
-from lca.assess.specs import Spec
 from lca.assess.supply_chain import product_summary
 from lca.cli.common import fmt
-from lca.core.stages import STAGES
 from lca.cli.supply_views import print_supply_chain
+from lca.core.stages import STAGES
 from lca.engine.coverage import LOW
-from lca.uncertainty.summary import ProductUncertainty
+
+if TYPE_CHECKING:  # types only: `lca evaluate` without --spec or --iterations needs none of these modules
+    from lca.assess.evaluate import Evaluation
+    from lca.assess.results import Results
+    from lca.assess.specs import Spec
+    from lca.uncertainty.summary import ProductUncertainty
 
 STYLE = {"pass": "green", "fail": "bold red", "incomplete": "yellow", "missing evidence": "yellow",
          "not computable": "yellow"}
