@@ -131,3 +131,33 @@ def test_shipped_illustrative_table_imports(runner, tmp_path):
     assert res.exit_code == 0, res.output
     s = yaml.safe_load((tmp_path / "s.yaml").read_text(encoding="utf-8"))
     assert [r["threshold"] for r in s["indicator_requirements"]] == [140.0, 98.0, 20.0]
+
+
+def test_inspection_tolerances_survive_export_and_import(runner, tmp_path):
+    """The spec's inspection tolerance (in the 规范信息 sheet) and a requirement's own (a column of the requirement
+    table) come back from `lca spec export` → `lca spec import` as they were; the others stay unset."""
+    doc = yaml.safe_load(find("eu_206_2012_reversible_ac")[0].read_text(encoding="utf-8"))
+    doc["inspection_tolerance_pct"] = 10.0
+    doc["indicator_requirements"][0]["inspection_tolerance_pct"] = 5.0
+    doc["indicator_requirements"][1]["inspection_tolerance_pct"] = 0.0  # 0 is a tolerance, not a blank
+    (tmp_path / "tol.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    for args in (["export", str(tmp_path / "tol.yaml"), "--out", str(tmp_path / "tol.xlsx")],
+                 ["import", str(tmp_path / "tol.xlsx"), "--out", str(tmp_path / "back.yaml")]):
+        res = runner.invoke(app, ["spec", *args])
+        assert res.exit_code == 0, res.output
+    back, original = load_spec(tmp_path / "back.yaml"), load_spec(tmp_path / "tol.yaml")
+    assert back.model_dump() == original.model_dump()
+    reqs = back.indicator_requirements
+    assert (back.inspection_tolerance_pct, reqs[0].inspection_tolerance_pct, reqs[1].inspection_tolerance_pct,
+            reqs[2].inspection_tolerance_pct) == (10.0, 5.0, 0.0, None)
+
+
+@pytest.mark.parametrize("cell, words", [("five", "is not a number"), ("-1", "is negative")])
+def test_bad_inspection_tolerance_names_row_and_column(runner, tmp_path, cell, words):
+    (tmp_path / "t.csv").write_text("类型,二级指标,单位,基准值,所属阶段,检验容差（%）\n"
+                                    f"评价指标要求,product_mass,kg,≤ 5,,{cell}\n", encoding="utf-8")
+    res = runner.invoke(app, ["spec", "import", str(tmp_path / "t.csv"), "--out", str(tmp_path / "s.yaml"),
+                              "--id", "x", "--year", "2020"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "row 2" in text and "inspection tolerance" in text and words in text, text
+    assert not (tmp_path / "s.yaml").exists()

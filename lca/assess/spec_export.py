@@ -20,7 +20,8 @@ BASIC = [("编号", "id"), ("要求", "requirement"), ("要求（英文）", "re
          ("条款", "clause")]
 INDICATORS = [("编号", "id"), ("一级指标", "group"), ("二级指标", "indicator"), ("单位", "unit"),
               ("基准值", "threshold"), ("判定依据", "basis"), ("所属阶段", "stage"), ("条款", "clause"),
-              ("原文", "quote"), ("等级表", "grade table"), ("比较", "operator")]
+              ("原文", "quote"), ("等级表", "grade table"), ("比较", "operator"),
+              ("检验容差（%）", "inspection tolerance (%)")]
 DECLARED = [("编号", "id"), ("中文名称", "name_zh"), ("英文名称", "name_en"), ("单位", "unit"), ("一级指标", "group"),
             ("来源", "source")]
 SHEET_NAMES = {"meta": "规范信息 spec", "basic": "基本要求 basic", "indicators": "评价指标要求 indicators",
@@ -56,7 +57,8 @@ def _indicator_rows(spec: Spec) -> list[list]:
     for r in spec.indicator_requirements:
         cell = f"等级 {r.grade}" if r.grade_table else thresholds.write(r.operator, r.threshold)
         rows.append([r.id, f"{GROUP_NAMES[r.group]} / {r.group}", r.indicator, r.unit, cell, r.basis or "",
-                     r.stage, r.clause, r.quote, r.grade_table or "", r.operator if r.grade_table else ""])
+                     r.stage, r.clause, r.quote, r.grade_table or "", r.operator if r.grade_table else "",
+                     "" if r.inspection_tolerance_pct is None else r.inspection_tolerance_pct])
     return rows
 
 

@@ -1,7 +1,8 @@
 """`lca spec import`: a standard's requirement tables (XLSX or CSV, Chinese or English headers) into a spec.
 
 Sheets (or a `type` column in one table): 基本要求 / basic (id, 要求, 判定依据, 条款) and 评价指标要求 /
-indicators (一级指标, 二级指标 or 指标名称, 单位, 基准值 or 要求, 判定依据, 所属阶段, 条款, 原文, 等级表).
+indicators (一级指标, 二级指标 or 指标名称, 单位, 基准值 or 要求, 判定依据, 所属阶段, 条款, 原文, 等级表,
+检验容差（%） — a requirement's own inspection tolerance; the spec's is a metadata key).
 A workbook written by `lca spec export` also holds 规范信息 / spec (the metadata) and 申报指标 /
 declared (indicators the product declares). Each indicator row maps to a known indicator (id, Chinese
 or English name), to a declared value (判定依据 names a declaration or test report), to a grade
@@ -33,6 +34,7 @@ COLUMNS = {
     "clause": ("条款", "clause"), "quote": ("原文", "quote"), "grade_table": ("等级表", "grade table"),
     "name_zh": ("中文名称", "name_zh"), "name_en": ("英文名称", "name_en"), "source": ("来源", "source"),
     "key": ("项目", "key"), "value": ("内容", "value"), "operator": ("比较", "operator"),
+    "tolerance": ("检验容差（%）", "检验容差", "inspection tolerance (%)", "inspection_tolerance_pct"),
 }
 GROUPS = {"资源属性": "resource", "能源属性": "energy", "环境属性": "environment", "产品属性": "product",
           "品质属性": "product", "resource": "resource", "energy": "energy", "environment": "environment",
@@ -193,6 +195,9 @@ def _requirements(path: Path, sheets: dict[str, pd.DataFrame], declared: list[In
                 "quote": _cell(row.get("quote")) or f"{cell} ({path.name}, row {int(row.name) + 2})"}
         if basis:
             base["basis"] = basis
+        tolerance = _tolerance(_cell(row.get("tolerance")), lambda msg: r.error(msg, row, TOLERANCE))
+        if tolerance is not None:
+            base["inspection_tolerance_pct"] = tolerance
         if t.kind == "grade":
             tab = next((g for g in r.tables if g.id == table), None)
             op = tab.operator if tab else thresholds.parse(_cell(row.get("operator")) + " 0").operator \
@@ -206,9 +211,25 @@ def _requirements(path: Path, sheets: dict[str, pd.DataFrame], declared: list[In
     return basic, reqs, r.declared, r.notes
 
 
+TOLERANCE = "检验容差（%） / inspection tolerance (%)"
+
+
+def _tolerance(cell: str, fail) -> float | None:
+    """An inspection tolerance in % (blank: none stated); `fail(message)` makes the input error."""
+    if not cell:
+        return None
+    try:
+        value = float(cell.removesuffix("%"))
+    except ValueError:
+        raise fail(f"inspection tolerance '{cell}' is not a number (% of the declared value)") from None
+    if not value >= 0 or value == float("inf"):
+        raise fail(f"inspection tolerance '{cell}' is negative or not finite")
+    return value
+
+
 META = ("id", "version", "category", "title_zh", "title_en", "standard.number", "standard.year", "standard.title_zh",
         "standard.title_en", "standard.publisher", "standard.url", "scope", "functional_unit", "coverage", "complete",
-        "report_items", "notes")
+        "inspection_tolerance_pct", "report_items", "notes")
 LISTS = ("report_items", "notes")
 
 
@@ -250,6 +271,10 @@ def read_spec(path: str | Path, spec_id: str | None = None, standard: str | None
            "basic_requirements": basic, "indicator_requirements": reqs,
            "report_items": [x for x in meta.get("report_items", []) if x],
            "notes": [x for x in meta.get("notes", []) if x] or notes}
+    tolerance = _tolerance(one.get("inspection_tolerance_pct", ""), lambda msg: InputError(
+        msg, file=path, column="规范信息 spec: inspection_tolerance_pct"))
+    if tolerance is not None:
+        out["inspection_tolerance_pct"] = tolerance
     if out["standard"]["title_en"] is None:
         del out["standard"]["title_en"]
     return out
