@@ -19,7 +19,7 @@ from lca.assess.results import score
 from lca.assess.specs import Spec
 from lca.assess.supply_chain import summary as supply_summary
 from lca.core.stages import STAGES
-from lca.engine import session
+from lca.engine import linked, session
 from lca.engine.coverage import LOW
 from lca.engine.methods import DEFAULT_SET
 from lca.inventory.product import Manifest, load_manifest
@@ -147,7 +147,7 @@ def build(product: str | Path, spec: Spec | None = None, indicator_set: str = DE
     """Evaluate one product (and its verdict against `spec`) and gather what its report shows;
     with `iterations` (and a spec), a Monte Carlo run (lca.uncertainty) gives the pass probabilities."""
     ds, (inv,) = score([product], indicator_set, home, progress)
-    eng = session.engine(home, indicator_set)
+    eng = session.engine(home, indicator_set, databases=linked.databases_in([product]))
     meta = eng.m.meta
     F = inv.stage_matrix("process", eng.n_processes, STAGES).sum(axis=1)
     E = inv.stage_matrix("flow", len(meta["flows"]), STAGES).sum(axis=1)
