@@ -51,6 +51,7 @@ class Results:
 
     @property
     def attrs(self) -> dict[str, str]:
+        """The Dataset's attributes (indicator set, data version, software, method)."""
         return dataset_attrs(self.indicators, self.data_version)
 
     def product(self, i: int) -> dict[str, np.ndarray]:
