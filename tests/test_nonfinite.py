@@ -140,3 +140,61 @@ def test_variations_name_variant_row_and_column(home, runner, tmp_path):
     assert r.exit_code == 2, r.output
     assert f"{var}, row 3, column 'outdoor_casing.amount': variant 'huge'" in " ".join(r.output.split())
     assert not out.exists()
+
+
+def _results_kettle_with(example_copy, value: float, bom_rows: dict[int, str] = {}, extra: str = ""):
+    """The kettle whose moulder declares `value` kg CO2-Eq per kg of mouldings (test_suppliers_results), with
+    bom.csv amounts set by row and `extra` BOM rows appended."""
+    from test_suppliers_results import CED, GWP, results_kettle
+
+    d = example_copy("kettle_supply_chain")
+    product = results_kettle(d, [{"method": GWP, "value": value, "unit": "kg CO2-Eq"},
+                                 {"method": CED, "value": 85.0, "unit": "MJ-Eq"}])
+    for row, amount in bom_rows.items():
+        _set_cell(d / "bom.csv", row, "amount", amount)
+    with (d / "bom.csv").open("a", encoding="utf-8") as f:
+        f.write(extra)
+    return d, product
+
+
+def test_overflowing_declared_result_names_the_declaration(example_copy, home, runner, tmp_path):
+    """2 kg of mouldings × 1e308 kg CO2-Eq/kg overflows: the declared value (the larger factor) is named."""
+    d, product = _results_kettle_with(example_copy, 1e308, {3: "2"})
+    out = tmp_path / "results.csv"
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home), "--out", str(out)])
+    msg = " ".join(r.output.split())
+    assert r.exit_code == 2, r.output
+    assert f"{d / 'suppliers' / 'minghe_plastics_handle.yaml'}, column 'results[0].value'" in msg, msg
+    assert "bom.csv row 3" in msg and "Traceback" not in msg and not out.exists()
+    _no_number_shown(r.output)
+
+
+def test_huge_purchase_of_declared_results_names_the_bom_row(example_copy, home, runner):
+    """1e308 kg of mouldings × 3.1 kg CO2-Eq/kg: the BOM amount (the larger factor) is named, not the declaration."""
+    d, product = _results_kettle_with(example_copy, 3.1, {3: "1e308"})
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home)])
+    msg = " ".join(r.output.split())
+    assert r.exit_code == 2 and f"{d / 'bom.csv'}, row 3, column 'amount'" in msg, msg
+    _no_number_shown(r.output)
+
+
+def test_declared_results_that_overflow_only_together(example_copy, home, runner):
+    """Two BOM rows of 1 and 1.01 kg of mouldings at 1.7e308 kg CO2-Eq/kg: each line is finite (≤ 1.72e308 <
+    1.797e308), their raw-materials sum is not. The bound is the declaration's largest |result| per unit
+    (not the unit score of the process whose index the result line happens to carry); the larger row is named."""
+    d, product = _results_kettle_with(example_copy, 1.7e308, {3: "1"},
+                                      "spare_lid,supplier:minghe_plastics/handle_moulding,1.01,kg,raw_materials,,\n")
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home), "--json"])
+    msg = " ".join(r.output.split())
+    assert r.exit_code == 2 and f"{d / 'bom.csv'}, row 6, column 'amount'" in msg, msg
+    _no_number_shown(r.output)
+
+
+def test_large_but_finite_declared_result_is_scored(example_copy, home, runner, engine):
+    """0.25 kg × 1e300 kg CO2-Eq/kg = 2.5e299: finite, scored and printed as a number."""
+    _, product = _results_kettle_with(example_copy, 1e300)
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home), "--json"])
+    assert r.exit_code == 0, r.output
+    gwp = json.loads(r.output)["products"][0]["indicators"]["gwp100"]["stages"]
+    assert math.isclose(gwp["raw_materials"], 0.25 * 1e300, rel_tol=1e-9)  # every other line is ~299 orders less
+    _no_number_shown(r.output)

@@ -7,6 +7,8 @@ largest term names the row to fix. Results are never shown or written as inf or 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from scipy import sparse
 
@@ -52,15 +54,20 @@ def check_inventory(inv, process_scores: np.ndarray, flow_scores: np.ndarray) ->
     """InputError naming the file, row and column whose amount makes `inv`'s scores overflow.
 
     `process_scores` is (processes × indicators) per unit of output (the engine's λ),
-    `flow_scores` (flows × indicators) per unit of a direct flow (Cᵀ).
+    `flow_scores` (flows × indicators) per unit of a direct flow (Cᵀ); a declared-results line's
+    per-unit bound is the largest |result| its declaration gives (its index is an entry of
+    `inv.results`, not a process).
     """
     if not inv.lines:
         return
     amount = np.array([ln.amount for ln in inv.lines])
-    is_flow = np.array([ln.kind == "flow" for ln in inv.lines])
+    kind = np.array([ln.kind for ln in inv.lines])
     index = np.array([ln.index for ln in inv.lines])
-    bound = np.where(is_flow, unit_bound(flow_scores)[np.where(is_flow, index, 0)],
-                     unit_bound(process_scores)[np.where(is_flow, 0, index)])
+    bound = np.zeros(len(inv.lines))
+    for name, scores in (("process", process_scores), ("flow", flow_scores)):
+        bound[kind == name] = unit_bound(scores)[index[kind == name]]
+    declared = np.array([max(map(abs, r.values()), default=0.0) for r in inv.results])
+    bound[kind == "result"] = declared[index[kind == "result"]] if declared.size else 0.0
     terms = line_terms(amount, bound)
     if overflowing(terms, np.zeros(len(terms), dtype=np.int64), 1, np.array([inv.mass_kg])) is None:
         return
@@ -68,3 +75,20 @@ def check_inventory(inv, process_scores: np.ndarray, flow_scores: np.ndarray) ->
     file, row, column = ln.source or (None, None, None)
     raise InputError(f"'{ln.label}' of product '{inv.product_id}' is too large", file=file, row=row,
                      column=column, hint=HINT)
+
+
+def check_declared(amount: float, unit: str, values: list[float], declaration: Path, where: tuple, label: str,
+                   origin: str) -> None:
+    """InputError when `amount` `unit` of a part times one of its declared per-unit results overflow, naming the
+    larger factor: the declaration's `results[i].value`, or the amount at `where` (file, row, column)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        bad = np.flatnonzero(~np.isfinite(amount * np.asarray(values, dtype=float)))
+    if not bad.size:
+        return
+    i = int(bad[np.argmax(np.abs(np.asarray(values))[bad])])
+    if abs(values[i]) >= abs(amount):
+        raise InputError(f"declared result {values[i]:g} per {unit} times {amount:g} {unit} of '{label}' ({origin}) "
+                         "is too large", file=declaration, column=f"results[{i}].value", hint=HINT)
+    file, row, column = where
+    raise InputError(f"'{label}': {amount:g} {unit} times the declared result {values[i]:g} per {unit} "
+                     f"({declaration.name} results[{i}]) is too large", file=file, row=row, column=column, hint=HINT)

@@ -12,7 +12,7 @@ import difflib
 
 from lca.core import units
 from lca.core.errors import InputError
-from lca.inventory import suppliers
+from lca.inventory import finite, suppliers
 from lca.inventory.product import BomLine
 
 
@@ -98,6 +98,7 @@ class SupplierLines:
             if row.unit != self.cat.methods[row.method]:
                 raise InputError(f"unit '{row.unit}' is not the unit '{self.cat.methods[row.method]}' of method "
                                  f"{' | '.join(row.method)}", file=path, column=f"results[{i}].unit")
+        finite.check_declared(amount, d.part.unit, [row.value for row in d.results], path, self._source, label, origin)
         self.results.append({row.method: row.value for row in d.results})
         self._add(stage, "result", len(self.results) - 1, amount, label, f"{origin} via {path.name} results")
         if not any(m.startswith(f"supplier declaration {path.name} ('{d.key}') gives results") for m in self.warnings):
