@@ -44,14 +44,19 @@ def test_coverage_by_climate_score_and_mass_equals_hand_computation(result, engi
          "natural_gas_combustion": 50 * lam[at["natural_gas_combustion"]],
          "steel_crude_worldsteel": 2 * lam[at["steel_crude_worldsteel"]],
          "polypropylene_primary_desnz": 1 * lam[at["polypropylene_primary_desnz"]]}
-    # Energy carriers carry fuels extracted and NOx (energy_other_flows.yaml); the two materials are carbon-only.
+    # Energy carriers carry fuels extracted and NOx (energy_other_flows.yaml); polypropylene is carbon-only; steel
+    # carries the coal (and iron) extracted (materials_resources.yaml) but no pollutants.
     energy = (w["electricity_grid_cn"] + w["natural_gas_combustion"]) / sum(w.values())
-    for ind in ("ced_nonrenewable", "acidification", "photochemical_ozone"):
+    for ind in ("acidification", "photochemical_ozone"):
         q = result.sel(indicator=ind)
         assert float(q.coverage_score) == pytest.approx(energy, rel=1e-9)
         assert float(q.coverage_mass) == 0.0  # 0 of 3 kg BOM mass from covered processes
         assert list(q.uncovered_process.values[:2]) == sorted(
             ["steel_crude_worldsteel", "polypropylene_primary_desnz"], key=lambda c: -w[c])
+    q = result.sel(indicator="ced_nonrenewable")
+    assert float(q.coverage_score) == pytest.approx(energy + w["steel_crude_worldsteel"] / sum(w.values()), rel=1e-9)
+    assert float(q.coverage_mass) == pytest.approx(2 / 3)  # the 2 kg steel line of 3 kg BOM mass
+    assert list(q.uncovered_process.values[:1]) == ["polypropylene_primary_desnz"]
     # water: only electricity (coal plants' cooling water); natural gas combustion carries none
     q = result.sel(indicator="water_use")
     assert float(q.coverage_score) == pytest.approx(w["electricity_grid_cn"] / sum(w.values()), rel=1e-9)
@@ -71,7 +76,7 @@ def test_coverage_in_json_and_table(home, runner, tmp_path):
     (tmp_path / "processes.csv").write_text(PROC)
     r = runner.invoke(app, ["evaluate", str(tmp_path / "product.yaml"), "--json", "--home", str(home)])
     assert r.exit_code == 0, r.output
-    cov = json.loads(r.output)["products"][0]["indicators"]["ced_nonrenewable"]["coverage"]
+    cov = json.loads(r.output)["products"][0]["indicators"]["acidification"]["coverage"]  # no material covered
     assert 0 < cov["by_climate_score"] < 1 and cov["by_bom_mass"] == 0.0
     assert cov["largest_uncovered"][0] in ("steel_crude_worldsteel", "polypropylene_primary_desnz")
     t = runner.invoke(app, ["evaluate", str(tmp_path / "product.yaml"), "--home", str(home)])
