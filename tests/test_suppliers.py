@@ -271,3 +271,57 @@ def test_measured_direct_emission_rows_are_primary(example_copy, home):
     assert p.total.item() == pytest.approx(b.total.item() + 0.1, rel=1e-9)  # GWP100 of fossil CO2 is 1
     assert p.primary_score.sum().item() == pytest.approx(b.primary_score.sum().item() + 0.1, rel=1e-9)
     assert p.primary_share.sel(stage="production").item() == pytest.approx(0.1 / p.score.sel(stage="production").item())
+
+
+MEASURED_BOM = ("component,link,amount,unit,stage\n"
+                "housing,steel_crude_worldsteel,2,kg,raw_materials\n"  # generic background: secondary
+                "lid,supplier:test_moulder/lid,0.4,kg,raw_materials\n")  # supplier declaration: primary
+MEASURED_PROCS = ("id,stage,link,flow,compartment,amount,unit\n"
+                  "assembly_power,production,electricity_grid_cn,,,3,kWh\n"  # generic background: secondary
+                  'curing_co2,production,,"Carbon dioxide, fossil",air,0.2,kg\n')  # measured: primary, no supplier
+MOULDER = """supplier: {id: test_moulder, name: Test moulder (synthetic)}
+part: {id: lid, name: lid, unit: kg}
+status: self_declared
+provenance: {declaration: TEST-1, valid_from: 2024-01-01, valid_until: 2099-12-31}
+inventory:
+  - {link: polypropylene_primary_desnz, amount: 1.05, unit: kg}
+  - {link: electricity_grid_cn, amount: 1.5, unit: kWh}
+"""
+
+
+def test_primary_share_follows_the_primary_flag_not_the_supplier(tmp_path, home, runner):
+    """A synthetic product where primary lines and supplier lines differ: the measured CO2 row is primary without
+    a supplier, the steel and assembly-power rows are secondary. The primary share (Dataset, --json and a spec's
+    primary_data_share requirement) is the declaration's and the CO2 row's score over the whole, by hand."""
+    from specs_helpers import write_product
+    from test_suppliers_results import _req, _spec
+
+    from lca.assess.evaluate import evaluate
+    from lca.assess.specs import load_spec
+
+    product = write_product(tmp_path / "measured", MEASURED_BOM, MEASURED_PROCS, suppliers="suppliers")
+    (tmp_path / "measured" / "suppliers").mkdir()
+    (tmp_path / "measured" / "suppliers" / "lid.yaml").write_text(MOULDER, encoding="utf-8")
+    eng = api.engine(home)
+    k = [i.id for i in eng.indicators.indicators].index("gwp100")
+    lam = {c: _unit(eng, c, k) for c in ("steel_crude_worldsteel", "polypropylene_primary_desnz",
+                                         "electricity_grid_cn")}
+    co2 = eng.C[k, eng.m.catalogue.flow_by_name("Carbon dioxide, fossil", "air")[0]]
+    assert co2 == pytest.approx(1.0)  # GWP100 of fossil CO2
+    lid = 0.4 * (1.05 * lam["polypropylene_primary_desnz"] + 1.5 * lam["electricity_grid_cn"])
+    raw, production = 2 * lam["steel_crude_worldsteel"] + lid, 3 * lam["electricity_grid_cn"] + 0.2 * co2
+    ds, (inv,) = api.evaluate([product], home=home)
+    p = ds.sel(product=inv.product_id, indicator="gwp100")
+    assert p.primary_share.sel(stage="raw_materials").item() == pytest.approx(lid / raw, rel=1e-9)
+    assert p.primary_share.sel(stage="production").item() == pytest.approx(0.2 * co2 / production, rel=1e-9)
+    want = (lid + 0.2 * co2) / (raw + production)
+    assert p.primary_share_total.item() == pytest.approx(want, rel=1e-9)
+    assert 0.05 < want < 0.95  # both kinds of line matter
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home), "--json"])
+    assert r.exit_code == 0, r.output
+    sc = json.loads(r.output)["products"][0]["supply_chain"]["indicators"]["gwp100"]
+    assert sc["primary_share"] == pytest.approx(want, rel=1e-9)
+    spec = load_spec(_spec(tmp_path, "probe", [_req("p", "primary_data_share_gwp100", 0, "total"),
+                                               _req("q", "primary_data_share_gwp100", 0, "production")]))
+    [ev] = evaluate([product], spec, home)
+    assert [v.value for v in ev.indicators] == pytest.approx([want * 100, 0.2 * co2 / production * 100], rel=1e-9)
