@@ -2,68 +2,12 @@
 → inspect → delist flow with the engine's own figures, filters, and hostile uploads refused with nothing stored."""
 from __future__ import annotations
 
-import io
-import stat
-import zipfile
-from pathlib import Path
-
 import pytest
-import sqlalchemy as sa
-from fastapi.testclient import TestClient
+from service_helpers import HOT_MELT, RAC, ROLES, SPEC, Service, as_zip, product_files
 
 from lca import api
-from lca.registry import db
 from lca.registry.models import Blob, Evaluation
-from lca.service.app import create_app
-from lca.service.auth import add_token
 from lca.service.uploads import Limits
-
-REPO = Path(__file__).resolve().parents[1]
-HOT_MELT = REPO / "inventories" / "examples" / "hot_melt_adhesive"
-SPEC = "tcpcif_0086_2021_bulk"  # the example fails it: never listable
-RAC = REPO / "inventories" / "examples" / "room_air_conditioner"  # 'incomplete' against tcagp_0001_2016: listable
-ROLES = ("public", "manufacturer", "evaluator", "authority")
-
-
-def product_files(folder: Path = HOT_MELT, **replace: str) -> list[tuple[str, bytes]]:
-    """The example's files as uploads, with text replaced in the manifest (e.g. another product id)."""
-    manifest = (folder / "product.yaml").read_text(encoding="utf-8")
-    for old, new in replace.items():
-        manifest = manifest.replace(old, new)
-    return [("product.yaml", manifest.encode()), *((p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv")))]
-
-
-def as_zip(entries: list[tuple[str, bytes]], links: tuple[str, ...] = ()) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if name in links:
-                info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            z.writestr(info, content)
-    return buf.getvalue()
-
-
-class Service:
-    """A client on a fresh registry, a token per role (and a second manufacturer), and a submitted draft."""
-
-    def __init__(self, url: str, home: Path, limits: Limits = Limits()) -> None:
-        self.client = TestClient(create_app(url, home, limits))
-        self.sessions = db.open_registry(url)
-        self.tokens = {r: add_token(self.sessions, r, f"{r} one") for r in ROLES[1:]}
-        self.tokens["other"] = add_token(self.sessions, "manufacturer", "manufacturer two")
-
-    def auth(self, role: str) -> dict:
-        return {"Authorization": f"Bearer {self.tokens[role]}"} if role in self.tokens else {}
-
-    def submit(self, files: list[tuple[str, bytes]], role: str = "manufacturer", spec: str = SPEC):
-        return self.client.post("/api/evaluations", headers=self.auth(role), data={"spec": spec},
-                                files=[("files", (n, c)) for n, c in files])
-
-    def count(self, model) -> int:
-        with self.sessions() as s:
-            return s.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +73,7 @@ def test_unknown_token_is_401(svc):
 def test_flow_verify_list_filter_inspect_delist(home, tmp_path):
     s = Service(f"sqlite:///{tmp_path / 'registry.sqlite'}", home)
     assert s.client.post(f"/api/evaluations/{s.submit(product_files()).json()['id']}/list",
-                         headers=s.auth("evaluator")).status_code == 400  # a submitted one must be verified first
+                         headers=s.auth("evaluator")).status_code == 409  # a submitted one must be verified first
     ids = [s.submit(product_files(RAC, **{"id: room_ac_35kw": f"id: room_ac_{k}"}), spec="tcagp_0001_2016")
            .json()["id"] for k in (1, 2)]
     for i in ids:
@@ -141,7 +85,7 @@ def test_flow_verify_list_filter_inspect_delist(home, tmp_path):
     assert page2["items"][0]["id"] == ids[0]
     ev = s.client.get(f"/api/evaluations/{ids[0]}").json()  # listed: public
     gwp = next(r for r in ev["results"] if r["stage"] == "total" and r["value"])
-    bounded = lambda **b: s.client.get("/api/evaluations", params={"indicator": gwp["indicator"], **b}).json()["total"]  # noqa: E731
+    bounded = lambda **b: s.client.get("/api/evaluations", params={"indicator": gwp["indicator"], **b}).json()["total"]
     assert bounded(min=gwp["value"] * 0.999, max=gwp["value"] * 1.001) == 2  # same product, two ids
     assert bounded(min=gwp["value"] * 1.001) == 0 and bounded(max=gwp["value"] * 0.999) == 0
     batch = s.client.post("/api/inspections", headers=s.auth("authority"), data={"share": "0.5", "seed": "3"}).json()

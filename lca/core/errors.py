@@ -49,5 +49,13 @@ class InputError(Exception):
         )
 
 
+class NotFound(InputError):
+    """Input naming a record that does not exist (an evaluation id, an inspection batch): HTTP 404."""
+
+
+class Conflict(InputError):
+    """Input at odds with the records' current state (a status change not allowed, nothing to draw): HTTP 409."""
+
+
 class DataError(Exception):
     """The shipped data (background inventory, methods, specs) is inconsistent: a bug in the repo's data."""

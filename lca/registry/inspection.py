@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from lca.core import units
-from lca.core.errors import InputError
+from lca.core.errors import Conflict, InputError, NotFound
 from lca.inventory.tables import read_table
 from lca.registry import store
 from lca.registry.db import retrying, transaction
@@ -58,8 +58,8 @@ def draw(sessions: sessionmaker[Session], share: float, seed: int, actor: str, c
                 where.append(Evaluation.category == category)
             ids = list(s.scalars(select(Evaluation.id).where(*where).order_by(Evaluation.id)))
             if not ids:
-                raise InputError("no listed, non-exempt products to draw from" +
-                                 (f" in category '{category}'" if category else ""))
+                raise Conflict("no listed, non-exempt products to draw from" +
+                               (f" in category '{category}'" if category else ""))
             n = math.ceil(share * len(ids))
             chosen = sorted(np.random.default_rng(seed).choice(ids, size=n, replace=False).tolist())
             batch = InspectionBatch(drawn_at=at, actor=actor, share=share, category=category, seed=seed,
@@ -73,7 +73,7 @@ def batch(sessions: sessionmaker[Session], batch_id: int) -> InspectionBatch:
     with sessions() as s:
         b = s.get(InspectionBatch, batch_id, options=[selectinload(InspectionBatch.items)])
     if b is None:
-        raise InputError(f"no inspection batch {batch_id}", hint="draw one with `lca inspect draw`")
+        raise NotFound(f"no inspection batch {batch_id}", hint="draw one with `lca inspect draw`")
     return b
 
 

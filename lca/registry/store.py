@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from lca.core.errors import InputError
+from lca.core.errors import Conflict, NotFound
 from lca.registry.db import retrying, transaction
 from lca.registry.models import Audit, Blob, Declared, Evaluation, InputFile, Requirement, StageResult
 
@@ -105,11 +105,11 @@ def record(sessions: sessionmaker[Session], sub: Submission, clock: Clock = utc_
 
 
 def get(s: Session, evaluation_id: int) -> Evaluation:
-    """One evaluation with its files, outcomes and results; InputError if there is none."""
+    """One evaluation with its files, outcomes and results; NotFound if there is none."""
     ev = s.get(Evaluation, evaluation_id, options=[selectinload(Evaluation.files), selectinload(
         Evaluation.requirements), selectinload(Evaluation.results), selectinload(Evaluation.declared)])
     if ev is None:
-        raise InputError(f"no evaluation {evaluation_id} in the registry", hint="see `lca registry list`")
+        raise NotFound(f"no evaluation {evaluation_id} in the registry", hint="see `lca registry list`")
     return ev
 
 
@@ -141,10 +141,10 @@ def transition(sessions: sessionmaker[Session], evaluation_id: int, to_status: s
         with transaction(sessions) as s:
             ev = get(s, evaluation_id)
             if ev.status not in TRANSITIONS[to_status]:
-                raise InputError(f"evaluation {evaluation_id} is {ev.status}; only a "
-                                 f"{' or '.join(TRANSITIONS[to_status])} one can become {to_status}")
+                raise Conflict(f"evaluation {evaluation_id} is {ev.status}; only a "
+                               f"{' or '.join(TRANSITIONS[to_status])} one can become {to_status}")
             if to_status == "listed" and ev.verdict == "fail":
-                raise InputError(f"evaluation {evaluation_id} fails its specification and cannot be listed")
+                raise Conflict(f"evaluation {evaluation_id} fails its specification and cannot be listed")
             log(s, ev, actor, to_status, clock(), to_status=to_status, reason=reason)
             return ev
     return retrying(write)

@@ -10,10 +10,16 @@ from fastapi.responses import JSONResponse
 
 from lca import __version__
 from lca.assess.specs import shipped
-from lca.core.errors import InputError
+from lca.core.errors import Conflict, InputError, NotFound
 from lca.registry.db import open_registry
 from lca.service import api, jobs, pages
 from lca.service.uploads import Limits, UploadError
+
+
+def status_of(exc: InputError) -> int:
+    """The HTTP status of an input error, by its type: a missing record 404, a clash with a record's state 409,
+    anything else 400."""
+    return 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
 
 
 def create_app(db: str | None = None, home: str | Path | None = None, limits: Limits = Limits()) -> FastAPI:
@@ -29,7 +35,7 @@ def create_app(db: str | None = None, home: str | Path | None = None, limits: Li
 
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
-        return JSONResponse({"detail": exc.render()}, status_code=404 if exc.message.startswith("no ") else 400)
+        return JSONResponse({"detail": exc.render()}, status_code=status_of(exc))
 
     @app.exception_handler(UploadError)
     async def upload_error(_request: Request, exc: UploadError) -> JSONResponse:
