@@ -34,7 +34,7 @@ declare -A TESTS=(
   [lca/engine/solver.py]="tests/test_oracle_products.py tests/test_engine_vs_bw2calc.py
       tests/test_screen.py tests/test_variations.py tests/test_uncertainty.py"
   [lca/assess/evaluate.py]="tests/test_verdict_rules.py tests/test_verdict_boundaries.py tests/test_spec_grades.py
-      tests/test_grade_rules.py
+      tests/test_grade_rules.py tests/test_suppliers_results.py
       tests/test_specs_evaluate.py tests/test_oracle_products.py tests/test_screen_verdicts.py"
   [lca/population/batch_verdicts.py]="tests/test_batch_verdict_rules.py tests/test_verdict_boundaries.py
       tests/test_screen_verdicts.py"

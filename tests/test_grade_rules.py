@@ -179,3 +179,18 @@ def test_lcia_indicator_graded_on_its_whole_life_cycle_score(home, tmp_path):
     assert graded.threshold == pytest.approx(1000.0)
     assert graded.value == pytest.approx(total.value / 1000, rel=1e-12)
     assert (graded.grade_reached, graded.status) == ("B", "pass")
+
+
+def test_two_band_keys_outside_every_band_are_both_named(home, tmp_path):
+    table = {**APF, "id": "apf2", "keys": {"capacity": "W", "volume": "L"},
+             "bands": [{"id": "s", "label": "small", "when": {"capacity": {"le": 4500}, "volume": {"le": 50}},
+                        "limits": {"1": 5.0}}]}
+    (tmp_path / "apf2.yaml").write_text(yaml.safe_dump(table), encoding="utf-8")
+    spec = load_spec(write_spec(tmp_path, declared_indicators=[
+        _declared("apf", "W/W", "energy"), _declared("capacity", "kW", "product"), _declared("volume", "m3", "product")],
+        indicators=[_graded("g1", "apf", ">=", "apf2.yaml", "1", "W/W")]))
+    decl = {"capacity": {"value": 3, "unit": "kW", "document": "-"}, "volume": {"value": 0.06, "unit": "m3", "document": "-"},
+            "apf": {"value": 5, "unit": "W/W", "document": "-"}}
+    (g1,) = evaluate([write_product(tmp_path / "p", BOM, PROCESSES, declared=decl)], spec, home)[0].indicators
+    # 3 kW is in the band, 0.06 m3 = 60 L is not
+    assert g1.reason == "capacity = 3000 W, volume = 60 L is outside every band of grade table 'apf2'"
