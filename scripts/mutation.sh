@@ -36,10 +36,12 @@ declare -A TESTS=(
   [lca/assess/evaluate.py]="tests/test_verdict_rules.py tests/test_verdict_boundaries.py tests/test_spec_grades.py
       tests/test_grade_rules.py tests/test_suppliers_results.py
       tests/test_specs_evaluate.py tests/test_oracle_products.py tests/test_screen_verdicts.py"
+  [lca/assess/grades.py]="tests/test_grade_rules.py tests/test_spec_grades.py tests/test_specs_format.py"
   [lca/population/batch_verdicts.py]="tests/test_batch_verdict_rules.py tests/test_verdict_boundaries.py
       tests/test_screen_verdicts.py"
   [lca/population/calibrate.py]="tests/test_calibrate.py tests/test_calibration_bands.py"
-  [lca/population/screen.py]="tests/test_screen.py tests/test_screen_verdicts.py tests/test_variations.py"
+  [lca/population/screen.py]="tests/test_screen.py tests/test_screen_resume.py tests/test_screen_verdicts.py
+      tests/test_variations.py"
   [lca/core/units.py]="tests/test_units_rules.py tests/test_units.py tests/test_specs_format.py tests/test_specs_evaluate.py
       tests/test_bad_input.py"
   [lca/population/variations.py]="tests/test_variations_rules.py tests/test_variations.py tests/test_suppliers.py tests/test_nonfinite.py"
