@@ -4,7 +4,8 @@ All draws come from stats_arrays' MCRandomNumberGenerator (the generator bw2calc
 iteration at once. Each iteration puts the drawn values into the cached A and B; when A is uncertain
 it is refactorised (same upstream-first order and permuted structure, lca.core.ordering), otherwise the
 engine's LU is reused. A product's rows with a distribution scale every line made from them by
-draw / amount, drawn with the background's exchanges from the same generator.
+draw / amount, drawn with the background's exchanges from the same generator; a part bought with
+declared indicator results follows its BOM row's draw like any other line of that row.
 """
 from __future__ import annotations
 
@@ -129,8 +130,9 @@ def background_entries(eng: Engine) -> UncertainEntries:
 
 @dataclass(frozen=True)
 class _Lines:
-    """Every product's lines of one kind as arrays: row in the matrix, product × stage column,
-    amount, and the uncertain product row they follow (-1: none; numbered across products)."""
+    """Every product's lines of one kind as arrays: row in the matrix (for declared results, the entry of
+    the products' results in order), product × stage column, amount, and the uncertain product row they
+    follow (-1: none; numbered across products)."""
 
     index: np.ndarray
     column: np.ndarray
@@ -139,15 +141,16 @@ class _Lines:
 
     @classmethod
     def of(cls, invs: list[Inventory], kind: str) -> "_Lines":
-        idx, col, amt, row, offset = [], [], [], [], 0
+        idx, col, amt, row, offset, entries = [], [], [], [], 0, 0
         for j, inv in enumerate(invs):
             for ln in inv.lines:
                 if ln.kind == kind:
-                    idx.append(ln.index)
+                    idx.append(entries + ln.index)
                     col.append(j * len(STAGES) + STAGES.index(ln.stage))
                     amt.append(ln.amount)
                     row.append(-1 if ln.uncertain is None else offset + ln.uncertain)
             offset += len(inv.uncertain)
+            entries += len(inv.results) if kind == "result" else 0
         return cls(np.array(idx, dtype=np.int64), np.array(col, dtype=np.int64), np.array(amt, dtype=float),
                    np.array(row, dtype=np.int64))
 
@@ -167,17 +170,22 @@ def sample_scores(eng: Engine, invs: list[Inventory], iterations: int, seed: int
     rows = [u for inv in invs for u in inv.uncertain]
     x = draws(entries, iterations, seed, [u.parameters() for u in rows])
     scale = x[entries.size:] / np.array([u.center for u in rows])[:, None] if rows else None
-    procs, flows = _Lines.of(invs, "process"), _Lines.of(invs, "flow")
+    procs, flows, results = (_Lines.of(invs, kind) for kind in ("process", "flow", "result"))
     n_cols, k = len(invs) * len(STAGES), eng.C.shape[0]
-    F = procs.matrix(eng.n_processes, n_cols, None)
-    direct = eng.C @ flows.matrix(eng.C.shape[1], n_cols, None)
+    # declared score per unit of each result entry (indicators × entries; 0 where a method is not covered)
+    per_unit = np.array([[r.get(m, 0.0) for m in eng.methods] for inv in invs for r in inv.results]).reshape(-1, k).T
+
+    def direct_scores(row_scale: np.ndarray | None) -> np.ndarray:
+        """Scores of the direct flows and declared results (indicators × product-stage columns)."""
+        return (eng.C @ flows.matrix(eng.C.shape[1], n_cols, row_scale)
+                + per_unit @ results.matrix(per_unit.shape[1], n_cols, row_scale))
+
+    F, direct = procs.matrix(eng.n_processes, n_cols, None), direct_scores(None)
     out = np.empty((iterations, len(invs), k, len(STAGES)))
-    declared = np.stack([inv.result_stage_scores(eng.methods, STAGES) for inv in invs])  # certain, as declared
     for i, (lu, B) in enumerate(sampled_systems(eng, x[:entries.size], entries)):
         if scale is not None:
-            F = procs.matrix(eng.n_processes, n_cols, scale[:, i])
-            direct = eng.C @ flows.matrix(eng.C.shape[1], n_cols, scale[:, i])
-        out[i] = (eng.C @ (B @ lu.solve(F)) + direct).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2) + declared
+            F, direct = procs.matrix(eng.n_processes, n_cols, scale[:, i]), direct_scores(scale[:, i])
+        out[i] = (eng.C @ (B @ lu.solve(F)) + direct).reshape(k, len(invs), len(STAGES)).transpose(1, 0, 2)
     return out, x
 
 
