@@ -46,6 +46,16 @@ LABELS = {
            "outcome": "Outcome", "reasons": "Reasons", "of": "of", "pending": "pending", "other_lang": "中文",
            "results": "Results by stage", "stage": "Stage"},
 }
+# What the registry stores in English words, as the pages show them: record statuses, inspection outcomes and
+# per-requirement inspection results, and roles (verdicts and requirement statuses: lca.report.i18n.STATUS_NAMES).
+STATE_NAMES = {
+    "zh": {"submitted": "已提交", "verified": "已核验", "listed": "已列入名录", "delisted": "已移出名录",
+           "conforming": "符合", "non-conforming": "不符合", "not assessed": "未评定", "ok": "符合",
+           "manufacturer": "生产企业", "evaluator": "评价机构", "authority": "主管部门"},
+    "en": {"submitted": "submitted", "verified": "verified", "listed": "listed", "delisted": "delisted",
+           "conforming": "conforming", "non-conforming": "non-conforming", "not assessed": "not assessed",
+           "ok": "ok", "manufacturer": "manufacturer", "evaluator": "evaluator", "authority": "authority"},
+}
 ENV = Environment(loader=PackageLoader("lca.service", "templates"), autoescape=select_autoescape(["html"]),
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 ENV.filters.update(num=num, pct=pct)
@@ -54,9 +64,10 @@ ENV.filters.update(num=num, pct=pct)
 def page(name: str, lang: str, caller: Caller | None, **context) -> HTMLResponse:
     """A page in `lang` with the labels, stage and status names of that language."""
     other = "en" if lang == "zh" else "zh"
+    names = {**STATUS_NAMES[lang], **STATE_NAMES[lang]}
     return HTMLResponse(ENV.get_template(name).render(
         t=LABELS[lang], lang=lang, other=other, caller=caller, stage_name=STAGE_NAMES[lang],
-        status_name=lambda s: STATUS_NAMES[lang].get(s, s), **context))
+        status_name=lambda s: names.get(s, s), **context))
 
 
 def page_caller(request: Request) -> Caller | None:
