@@ -145,17 +145,27 @@ def test_a_share_with_nothing_to_share_is_not_computable(tmp_path, home):
     assert ev.verdict == "incomplete"
 
 
-def test_monte_carlo_carries_the_declared_results(example_copy, home):
+def test_monte_carlo_carries_the_declared_results(example_copy, home, tmp_path):
     """With nothing uncertain every iteration equals the deterministic scores, declared results included (a
-    sampler that dropped the result lines would miss 0.25 kg × 3.1 kg CO2-Eq/kg)."""
+    sampler that dropped the result lines would miss 0.25 kg × 3.1 kg CO2-Eq/kg), each product with its own
+    declaration's results when two products in one run declare different ones (5.0 kg CO2-Eq/kg in the second)."""
+    import shutil
+
     from lca.uncertainty.sampling import sample_scores
 
     eng = api.engine(home)
-    _, (inv,) = api.evaluate([results_kettle(example_copy("kettle_supply_chain"))], home=home)
-    draws, _ = sample_scores(eng, [inv], 2, seed=1)
-    det = eng.evaluate(inv).scores
-    assert det[0, STAGES.index("raw_materials")] > LID * DECLARED["gwp100"]
-    np.testing.assert_allclose(draws[:, 0], [det, det], rtol=1e-12)  # the shipped background has no spread
+    first = example_copy("kettle_supply_chain")
+    second = tmp_path / "second"
+    shutil.copytree(first, second)
+    (second / "product.yaml").write_text((first / "product.yaml").read_text(encoding="utf-8").replace(
+        "id: kettle_supply_chain", "id: kettle_second"), encoding="utf-8")
+    results_kettle(second, [{"method": GWP, "value": 5.0, "unit": "kg CO2-Eq"}])
+    _, invs = api.evaluate([results_kettle(first), second / "product.yaml"], home=home)
+    draws, _ = sample_scores(eng, invs, 2, seed=1)
+    for j, inv in enumerate(invs):
+        det = eng.evaluate(inv).scores
+        assert det[0, STAGES.index("raw_materials")] > LID * (DECLARED["gwp100"], 5.0)[j]
+        np.testing.assert_allclose(draws[:, j], [det, det], rtol=1e-12)  # the shipped background has no spread
 
 
 def test_monte_carlo_declared_results_follow_their_rows_draw(example_copy, home):
