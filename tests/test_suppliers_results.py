@@ -3,6 +3,8 @@ product's scores by stage as primary data; indicators without a declared result 
 part (coverage, uncovered list, a warning), never a silent 0; an unknown method or unit is exit 2."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import yaml
@@ -200,3 +202,40 @@ def test_monte_carlo_declared_results_follow_their_rows_draw(example_copy, home)
     np.testing.assert_allclose(samples[:, 0], expected, rtol=1e-9, atol=1e-12 * np.abs(det).max())
     k = [i.id for i in eng.indicators.indicators].index("gwp100")
     assert np.abs(rel[0]).max() > 0.01 and samples[:, 0, k].std(axis=0).max() > 0
+
+
+def test_shipped_declared_results_example_by_hand(home, runner):
+    """inventories/examples/kettle_declared_results (illustrative): the kettle whose moulder declares 3.1 kg CO2-Eq
+    and 85 MJ-Eq per kg of mouldings. Every stage score of every indicator is the lines written out by hand from
+    bom.csv, processes.csv and the two declarations; the shares are the declarations' scores over the total."""
+    from conftest import REPO
+    from test_suppliers import SECONDARY, STEEL_LINES
+
+    product = REPO / "inventories" / "examples" / "kettle_declared_results" / "product.yaml"
+    ds, (inv,) = api.evaluate([product], home=home)
+    eng = api.engine(home)
+    assert eng.m.catalogue.methods[tuple(GWP)] == "kg CO2-Eq" and eng.m.catalogue.methods[tuple(CED)] == "MJ-Eq"
+    for k, ind in enumerate(eng.indicators.indicators):
+        def lam(code):
+            return eng.lam[eng.m.catalogue.process_index[code], k]
+
+        steel = sum(a * lam(c) for c, a in STEEL_LINES)
+        lid = LID * DECLARED.get(ind.id, 0.0)  # 0.25 kg × the declared result per kg (none: not covered)
+        stage = {s: sum(a * lam(c) for c, a in SECONDARY.get(s, [])) for s in STAGES}
+        stage["raw_materials"] += steel + lid
+        p = ds.sel(product=inv.product_id, indicator=ind.id)
+        np.testing.assert_allclose(p.score.values, [stage[s] for s in STAGES], rtol=1e-12, atol=1e-300,
+                                   err_msg=ind.id)
+        total = sum(stage.values())
+        if total:
+            assert p.primary_share_total.item() == pytest.approx((steel + lid) / total, rel=1e-12), ind.id
+            assert p.green_share_total.item() == pytest.approx(steel / total, rel=1e-12), ind.id
+    gwp = ds.sel(product=inv.product_id, indicator="gwp100").score.sel(stage="raw_materials").item()
+    assert LID * DECLARED["gwp100"] / gwp > 0.2  # the declared result is a large part of raw materials
+    r = runner.invoke(app, ["evaluate", str(product), "--home", str(home), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)["products"][0]
+    decl = {d["key"]: d for d in out["supply_chain"]["declarations"]}
+    assert decl["minghe_plastics/handle_moulding"]["file"] == "minghe_plastics_handle_results.yaml"
+    assert all(d["illustrative"] for d in decl.values())
+    assert any("gives results for 2 LCIA method(s) only" in w for w in out["warnings"])
