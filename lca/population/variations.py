@@ -35,7 +35,8 @@ DIST = STAGES.index("distribution")
 def _read(path: Path) -> pd.DataFrame:
     """The table as strings, column names as written (component ids are case-sensitive)."""
     df = read_dataframe(path, "variations", str, dtype=str, keep_default_na=False)
-    df = df.astype(str).replace({"nan": "", "None": ""}) if path.suffix.lower() == ".parquet" else df
+    if path.suffix.lower() == ".parquet":  # missing cells are blanks (pandas 3 keeps NaN through astype(str))
+        df = df.astype(object).where(df.notna(), "").astype(str)
     df.columns = [str(c).strip() for c in df.columns]
     if "product" not in df.columns:
         raise InputError("missing column 'product' (the variant id)", file=path, row=1)
