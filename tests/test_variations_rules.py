@@ -81,3 +81,51 @@ def test_bad_cell_is_named(read, csv, row, column, message, hint):
     e = exc.value
     assert (e.message, e.row, e.column, e.hint) == (message, row, column, hint)
     assert e.file is not None and e.file.endswith("variants.csv")
+
+
+@pytest.fixture
+def template(tmp_path):
+    return load_product(write_product(tmp_path / "template", BOM, PROCS))
+
+
+def test_other_table_formats_read_as_text(engine, template, tmp_path):
+    import pandas as pd
+
+    # Parquet: a missing number (NaN) and a missing text (None) are blank cells; XLSX: '007' stays an id
+    pq_path = tmp_path / "v.parquet"
+    pd.DataFrame({"product": ["a", "b"], "frame.amount": [6.0, float("nan")],
+                  "lifetime": ["4", None]}).to_parquet(pq_path)
+    ids, _, ratios, _ = read_variations(pq_path, template, engine.m.catalogue)
+    assert list(ids) == ["a", "b"]
+    assert list(ratios["frame.amount"]) == [2.0, 1.0] and list(ratios["lifetime"]) == [2.0, 1.0]
+    xlsx = tmp_path / "v.xlsx"
+    pd.DataFrame({"product": ["007", "008"], "frame.amount": ["1.5", ""]}).to_excel(xlsx, index=False)
+    ids, _, ratios, _ = read_variations(xlsx, template, engine.m.catalogue)
+    assert list(ids) == ["007", "008"] and list(ratios["frame.amount"]) == [0.5, 1.0]
+    (tmp_path / "v.ods").write_bytes(b"")
+    with pytest.raises(InputError, match="unsupported variations type '.ods'"):
+        read_variations(tmp_path / "v.ods", template, engine.m.catalogue)
+    with pytest.raises(InputError, match="variations file not found"):
+        read_variations(tmp_path / "none.csv", template, engine.m.catalogue)
+
+
+def test_a_nan_cell_in_a_csv_is_not_a_blank(read):
+    with pytest.raises(InputError) as exc:
+        read("product,frame.amount\na,nan\n")
+    assert (exc.value.message, exc.value.row) == ("'frame.amount' is not a finite number", 2)
+
+
+def test_a_link_combination_that_cannot_resolve_names_its_links_and_row(engine, tmp_path):
+    from lca.population.variations import variant_lines
+
+    template = write_product(tmp_path / "template", BOM, PROCS)
+    table = tmp_path / "variants.csv"
+    # frame (kg) linked to electricity (kWh) cannot resolve; the first variant with that link is row 3
+    table.write_text("product,frame.link,power.link\na,,\nb,electricity_grid_cn,electricity_grid_cn_east\n",
+                     encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        variant_lines(template, table, engine.m.catalogue)
+    e = exc.value
+    assert e.message.startswith("with frame.link = electricity_grid_cn, power.link = electricity_grid_cn_east: ")
+    assert (e.row, e.column, e.file) == (3, "frame.link", str(table))
+    assert e.hint is not None and e.hint in str(e)
