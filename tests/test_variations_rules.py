@@ -60,7 +60,16 @@ def test_supplier_cells_become_supplier_links(read):
                                          "polypropylene_primary_desnz"]
 
 
+PARAMETERS = ("body.amount, carton.amount, frame.amount, leak.amount, lifetime, plastics_landfill.share, "
+              "power.amount, shell.amount, spare.amount, carton.link, carton.supplier, frame.link, frame.supplier, "
+              "plastics_landfill.link, power.link, shell.link, shell.supplier, spare.link")
+
+
 @pytest.mark.parametrize("csv, row, column, message, hint", [
+    ("frame.amount\n1\n", 1, None, "missing column 'product' (the variant id)", None),
+    ("product,frame.amount\n", None, None, "the variations table has no rows", None),
+    ("product,colour\na,red\n", 1, "colour", "unknown column 'colour': not a parameter of the template",
+     f"the template's parameters: {PARAMETERS}"),
     ("product,spare.amount\na,\nb,2\n", 3, "spare.amount", "the template's spare.amount is 0, so it cannot be scaled",
      "give the template row a non-zero value"),
     ("product,spare.amount\na,-1\n", 2, "spare.amount", "negative spare.amount is not allowed", None),
