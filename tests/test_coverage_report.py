@@ -27,17 +27,18 @@ def test_report_states_coverage_and_warns(report, engine, lang, phrase):
          "natural_gas_combustion": 50 * lam[at["natural_gas_combustion"]],
          "steel_crude_worldsteel": 2 * lam[at["steel_crude_worldsteel"]],
          "polypropylene_primary_desnz": 1 * lam[at["polypropylene_primary_desnz"]]}
-    ced = (w["electricity_grid_cn"] + w["natural_gas_combustion"]) / sum(w.values())  # energy carriers only
+    # energy carriers only: steel carries coal and iron extracted (materials_resources.yaml), no pollutants
+    acid = (w["electricity_grid_cn"] + w["natural_gas_combustion"]) / sum(w.values())
     doc = lhtml.fromstring(render.render_product(report, lang))
-    cell = doc.xpath('//table[@id="results-table"]/tr[@data-indicator="ced_nonrenewable"]/td[@data-coverage]')[0]
-    assert float(cell.get("data-coverage")) == pytest.approx(ced, rel=1e-9)
-    assert f"{ced * 100:.1f} %" in cell.text_content() and "(0.0 %)" in cell.text_content()  # 0 of 3 kg BOM mass
+    cell = doc.xpath('//table[@id="results-table"]/tr[@data-indicator="acidification"]/td[@data-coverage]')[0]
+    assert float(cell.get("data-coverage")) == pytest.approx(acid, rel=1e-9)
+    assert f"{acid * 100:.1f} %" in cell.text_content() and "(0.0 %)" in cell.text_content()  # 0 of 3 kg BOM mass
     gwp = doc.xpath('//table[@id="results-table"]/tr[@data-indicator="gwp100"]/td[@data-coverage]')[0]
     assert "warn" not in gwp.get("class") and gwp.text_content().startswith("100.0 %")
     warned = {p.get("data-indicator"): p.text_content() for p in doc.xpath('//p[contains(@class, "coverage-warning")]')}
-    assert "gwp100" not in warned and phrase in warned["ced_nonrenewable"]
+    assert "gwp100" not in warned and phrase in warned["acidification"]
     largest = max(("steel_crude_worldsteel", "polypropylene_primary_desnz"), key=w.get)
-    assert largest in warned["ced_nonrenewable"] and f"{ced * 100:.1f} %" in warned["ced_nonrenewable"]
+    assert largest in warned["acidification"] and f"{acid * 100:.1f} %" in warned["acidification"]
     # every indicator below 80 % is warned about, none above
     low = {x.id for x in report.results if x.coverage < 0.8}
     assert set(warned) == low and "ozone_depletion" in low

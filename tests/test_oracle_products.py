@@ -115,8 +115,13 @@ def test_characterisation_factors_are_the_ones_the_docstring_names():
         "corrugated_board_fefco", "ldpe_film_ice", "eps_ice", "electricity_grid_cn", "truck_transport_hgv_desnz",
         "recycling_metal_desnz", "landfill_metal_desnz", "recycling_plastics_desnz", "landfill_plastics_desnz",
         "recycling_paper_board_desnz", "landfill_paper_board_desnz", "recycling_weee_desnz"}
-    for code in fan_and_dehumidifier_links - {"electricity_grid_cn"}:  # only CO2: hand sums are mass × kg CO2
-        assert [e.get("flow") for e in background()[code]["exchanges"]] == [CO2], code
+    for code in fan_and_dehumidifier_links - {"electricity_grid_cn", "steel_crude_worldsteel"}:  # only CO2: hand
+        assert [e.get("flow") for e in background()[code]["exchanges"]] == [CO2], code  # sums are mass × kg CO2
+    # crude steel: CO2 plus a supplement of resources extracted that carries no climate flow
+    assert [e.get("flow") or e["process"] for e in background()["steel_crude_worldsteel"]["exchanges"]] == \
+        [CO2, "steel_crude_resources_worldsteel"]
+    assert {e["name"] for e in background()["steel_crude_resources_worldsteel"]["exchanges"]} == \
+        {"Iron", "Coal, hard, unspecified"}
     # grid electricity: the MEE/NBS CO2 factor plus its fossil share of the non-CO2 supplement (CH4, N2O, ...)
     assert [e.get("process") or e["flow"] for e in background()["electricity_grid_cn"]["exchanges"]] == \
         ["power_cn_fossil_fuels_and_emissions", CO2]
