@@ -133,7 +133,10 @@ def test_calibrate_category_and_seed(catalogue, base, home, runner, tmp_path):
     args = ("--category", "furniture", "--bootstrap", "30")
     one = _calibrate(runner, catalogue, home, tmp_path / "a", *args, "--seed", "1")
     again = _calibrate(runner, catalogue, home, tmp_path / "b", *args, "--seed", "1")
-    other = _calibrate(runner, catalogue, home, tmp_path / "c", *args, "--seed", "2")
+    # 20 products: a band's ends are order statistics, so two seeds may land on the same ones by chance;
+    # ignoring --seed would make all of them equal
+    others = [_calibrate(runner, catalogue, home, tmp_path / f"c{s}", *args, "--seed", str(s)) for s in (2, 3, 4)]
+    other = others[0]
     totals = np.sort(base.loc[base["category"] == "furniture", "gwp100.total"].to_numpy())
     assert one["products"] == len(totals) == N // 3
     (c,) = one["indicators"]
@@ -142,8 +145,8 @@ def test_calibrate_category_and_seed(catalogue, base, home, runner, tmp_path):
     assert c["realised_share"] == 0.2
     assert (one["seed"], other["seed"]) == (1, 2)
     assert again["indicators"][0]["band"] == c["band"]
-    assert other["indicators"][0]["band"] != c["band"]
-    assert other["indicators"][0]["threshold"] == c["threshold"]
+    assert any(o["indicators"][0]["band"] != c["band"] for o in others)
+    assert all(o["indicators"][0]["threshold"] == c["threshold"] for o in others)
 
 
 def test_calibrate_iterations_on_point_data_give_a_point_band(catalogue, base, home, runner, tmp_path):
