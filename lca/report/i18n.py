@@ -60,6 +60,8 @@ _EN = {
     "mean": "Mean", "median": "Median", "p5": "P5", "p95": "P95", "count": "Products",
     "no_verdicts": "The results carry no verdict columns (run `lca screen --spec SPEC`).",
     "yes": "pass", "no": "fail",
+    "band": "Band", "grade_reached": "grade reached", "grade_required": "grade required",
+    "grade_none": "none (below every grade)",
 }
 
 _ZH = {
@@ -108,6 +110,7 @@ _ZH = {
     "mean": "均值", "median": "中位数", "p5": "P5", "p95": "P95", "count": "产品数",
     "no_verdicts": "结果中没有判定列（请使用 `lca screen --spec SPEC`）。",
     "yes": "符合", "no": "不符合",
+    "band": "分档", "grade_reached": "达到等级", "grade_required": "要求等级", "grade_none": "未达到任何等级",
 }
 
 STATUS_NAMES = {
@@ -116,6 +119,10 @@ STATUS_NAMES = {
     "zh": {"pass": "符合", "fail": "不符合", "incomplete": "不完整", "missing evidence": "缺少证明",
            "not computable": "无法计算"},
 }
+
+
+# Grade names of the grade tables (product_specs/grade_tables/) other than numbers, as the report shows them.
+GRADE_NAMES = {"en": {"limit": "limit"}, "zh": {"limit": "限值"}}
 
 
 def labels(lang: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from lca.core.files import atomic_write
 from lca.core.stages import STAGE_NAMES, STAGES
 from lca.report import charts
 from lca.report.catalogue import JOINT, CatalogueSummary
-from lca.report.i18n import STATUS_NAMES, labels
+from lca.report.i18n import GRADE_NAMES, STATUS_NAMES, labels
 from lca.report.model import ProductReport
 
 REPORT_TYPES = (".html", ".htm")
@@ -37,7 +37,7 @@ def _env(lang: str) -> Environment:
     env.filters.update(num=num, pct=pct, exact=repr, op=lambda o: OPERATORS.get(o, o),
                        zip=zip)
     env.globals.update(t=labels(lang), lang=lang, stage_name=STAGE_NAMES[lang], status_name=STATUS_NAMES[lang],
-                       stages=STAGES)
+                       stages=STAGES, grade_name=lambda g: GRADE_NAMES[lang].get(g, g))
     return env
 
 
