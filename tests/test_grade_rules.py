@@ -194,3 +194,34 @@ def test_two_band_keys_outside_every_band_are_both_named(home, tmp_path):
     (g1,) = evaluate([write_product(tmp_path / "p", BOM, PROCESSES, declared=decl)], spec, home)[0].indicators
     # 3 kW is in the band, 0.06 m3 = 60 L is not
     assert g1.reason == "capacity = 3000 W, volume = 60 L is outside every band of grade table 'apf2'"
+
+
+def test_lower_direction_limit_is_met_when_equal(tmp_path):
+    from lca.assess.grades import load_table
+
+    (tmp_path / "e.yaml").write_bytes(b"\xef\xbb\xbf" + yaml.safe_dump(ENERGY).encode())  # with a BOM, as Excel saves
+    t = load_table(str(tmp_path / "e.yaml"))[1]
+    band = t.band({})
+    assert [t.reached(band, v) for v in (360.0, 360.01, 720.0, 720.01)] == ["A", "B", "B", None]
+
+
+def test_bad_grade_tables_are_named(tmp_path):
+    from lca.assess.grades import load_table, shipped_tables
+    from lca.core.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        load_table("no_such_table", tmp_path)
+    assert (exc.value.message, exc.value.hint) == (
+        "grade table 'no_such_table' not found", "give a YAML file or the id of a table in product_specs/grade_tables/")
+    (tmp_path / "bad.yaml").write_text("id: [", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_table("bad.yaml", tmp_path)
+    assert exc.value.message.startswith("is not valid YAML: ") and exc.value.file == str(tmp_path / "bad.yaml")
+    extra = {**APF, "bands": [{**APF["bands"][0], "colour": "red"}]}
+    (tmp_path / "extra.yaml").write_text(yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_table(str(tmp_path / "extra.yaml"))
+    e = exc.value
+    assert (e.message, e.column, e.file) == ("field 'bands.0.colour': Extra inputs are not permitted", "bands.0.colour",
+                                             str(tmp_path / "extra.yaml"))
+    assert len(shipped_tables()) == 4  # product_specs/grade_tables/*.yaml
