@@ -35,15 +35,19 @@ def result(home, tmp_path_factory):
     return ds.sel(product="cov_test")
 
 
-def test_coverage_by_climate_score_and_mass_equals_hand_computation(result, engine):
+def climate_weights(engine) -> dict[str, float]:
+    """|climate score| of each row of the test product: 10 kWh grid, 50 MJ gas, 2 kg steel, 1 kg PP."""
     ids = [i.id for i in engine.indicators.indicators]
     lam = engine.unit_scores()[:, ids.index("gwp100")]
     at = engine.m.catalogue.process_index
-    # |climate score| of each row: 10 kWh grid, 50 MJ gas, 2 kg steel, 1 kg PP
-    w = {"electricity_grid_cn": 10 * lam[at["electricity_grid_cn"]],
-         "natural_gas_combustion": 50 * lam[at["natural_gas_combustion"]],
-         "steel_crude_worldsteel": 2 * lam[at["steel_crude_worldsteel"]],
-         "polypropylene_primary_desnz": 1 * lam[at["polypropylene_primary_desnz"]]}
+    return {"electricity_grid_cn": 10 * lam[at["electricity_grid_cn"]],
+            "natural_gas_combustion": 50 * lam[at["natural_gas_combustion"]],
+            "steel_crude_worldsteel": 2 * lam[at["steel_crude_worldsteel"]],
+            "polypropylene_primary_desnz": 1 * lam[at["polypropylene_primary_desnz"]]}
+
+
+def test_coverage_by_climate_score_and_mass_equals_hand_computation(result, engine):
+    w = climate_weights(engine)
     # Energy carriers carry fuels extracted and NOx (energy_other_flows.yaml); polypropylene is carbon-only; steel
     # carries the coal (and iron) extracted (materials_resources.yaml) but no pollutants.
     energy = (w["electricity_grid_cn"] + w["natural_gas_combustion"]) / sum(w.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lxml.html as lhtml
 import pytest
-from test_coverage import BOM, MANIFEST, PROC
+from test_coverage import BOM, MANIFEST, PROC, climate_weights
 
 from lca.report import model, render
 
@@ -20,13 +20,7 @@ def report(home, tmp_path_factory):
 
 @pytest.mark.parametrize("lang,phrase", [("en", "Partial coverage of"), ("zh", "覆盖不完整")])
 def test_report_states_coverage_and_warns(report, engine, lang, phrase):
-    ids = [i.id for i in engine.indicators.indicators]
-    lam = engine.unit_scores()[:, ids.index("gwp100")]
-    at = engine.m.catalogue.process_index
-    w = {"electricity_grid_cn": 10 * lam[at["electricity_grid_cn"]],
-         "natural_gas_combustion": 50 * lam[at["natural_gas_combustion"]],
-         "steel_crude_worldsteel": 2 * lam[at["steel_crude_worldsteel"]],
-         "polypropylene_primary_desnz": 1 * lam[at["polypropylene_primary_desnz"]]}
+    w = climate_weights(engine)
     # energy carriers only: steel carries coal and iron extracted (materials_resources.yaml), no pollutants
     acid = (w["electricity_grid_cn"] + w["natural_gas_combustion"]) / sum(w.values())
     doc = lhtml.fromstring(render.render_product(report, lang))

@@ -3,17 +3,12 @@ from __future__ import annotations
 
 import pytest
 from specs_helpers import write_product
+from test_variations import BOM  # the same template BOM
 
 from lca.core.errors import InputError
 from lca.inventory.product import load_product
 from lca.population.variations import read_variations
 
-BOM = """component,parent,link,amount,unit,stage,recycled_content
-body,,,2,piece,raw_materials,
-frame,body,hdpe_primary_desnz,3,kg,raw_materials,0.3
-shell,body,polypropylene_primary_desnz,2,kg,raw_materials,
-carton,,corrugated_board_fefco,1,kg,distribution,
-"""
 # 'spare' has a template amount of 0 (cannot be scaled); 'leak' a template amount below 1
 PROCS = """id,stage,link,flow,compartment,amount,unit,share,applies_to
 spare,production,electricity_grid_cn,,,0,kWh,,
