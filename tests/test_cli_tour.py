@@ -124,7 +124,7 @@ def test_setup_force_rebuilds_and_keeps_imported_databases(home, tmp_path_factor
     assert f"data version {before.data_version[:12]}" in res.output
     assert after.data_version == before.data_version and (h / after.cache).is_file()
     bd = brightway_of(h)
-    assert len(bd.Database(project.BACKGROUND_DB)) == len(background()) == 386  # README: 386 processes
+    assert len(bd.Database(project.BACKGROUND_DB)) == len(background()) == 395  # README: 395 processes
     listed = invoke(runner, "processes", "--database", "kept", "--home", h).output
     assert "kept processes (3)" in listed  # tests/data/simapro/small.csv: three processes
     assert sorted((h / "cache").glob("*.npz")) == [h / after.cache]  # no cache of a replaced build left behind

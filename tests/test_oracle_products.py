@@ -115,8 +115,13 @@ def test_characterisation_factors_are_the_ones_the_docstring_names():
         "corrugated_board_fefco", "ldpe_film_ice", "eps_ice", "electricity_grid_cn", "truck_transport_hgv_desnz",
         "recycling_metal_desnz", "landfill_metal_desnz", "recycling_plastics_desnz", "landfill_plastics_desnz",
         "recycling_paper_board_desnz", "landfill_paper_board_desnz", "recycling_weee_desnz"}
-    for code in fan_and_dehumidifier_links - {"electricity_grid_cn", "steel_crude_worldsteel"}:  # only CO2: hand
+    for code in fan_and_dehumidifier_links - {"electricity_grid_cn", "steel_crude_worldsteel",
+                                              "truck_transport_hgv_desnz"}:  # only CO2: hand
         assert [e.get("flow") for e in background()[code]["exchanges"]] == [CO2], code  # sums are mass × kg CO2
+    # the lorry: CO2 plus a supplement of crude oil extracted that carries no climate flow
+    assert [e.get("flow") or e["process"] for e in background()["truck_transport_hgv_desnz"]["exchanges"]] == \
+        ["truck_transport_hgv_desnz_fuel_extracted", CO2]
+    assert {e["name"] for e in background()["truck_transport_hgv_desnz_fuel_extracted"]["exchanges"]} == {"Oil, crude"}
     # crude steel: CO2 plus a supplement of resources extracted that carries no climate flow
     assert [e.get("flow") or e["process"] for e in background()["steel_crude_worldsteel"]["exchanges"]] == \
         [CO2, "steel_crude_resources_worldsteel"]
