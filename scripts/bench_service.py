@@ -76,7 +76,10 @@ def timed(call) -> tuple[float, httpx.Response]:
 def load(base: str, token: str, submissions: int, reads: int, threads: int = 50) -> dict:
     """Submit `submissions` distinct products, each twice, all at once; then `reads` concurrent GETs."""
     headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, timeout=600) as c, ThreadPoolExecutor(threads) as pool:
+    # idle connections expire on the client before uvicorn's 5 s keep-alive closes them on the server: reusing one
+    # the server has just closed failed once under load (httpx.ReadError, errno 9)
+    limits = httpx.Limits(max_connections=threads, max_keepalive_connections=threads, keepalive_expiry=2.0)
+    with httpx.Client(base_url=base, timeout=600, limits=limits) as c, ThreadPoolExecutor(threads) as pool:
         subs = list(pool.map(lambda k: timed(lambda: c.post("/api/evaluations", headers=headers, data={"spec": SPEC},
                                                             files=product(k % submissions))),
                              range(2 * submissions)))
