@@ -52,16 +52,18 @@ def _score(engine, code, ind):
 def test_every_diesel_lorry_draws_its_fuel():
     lorries = _lorries()
     assert len(lorries) == 9  # HGV average + 7 size classes + refrigerated
-    supplements = {p["code"] for p in yaml.safe_load((BG / "transport_fuel.yaml").read_text(encoding="utf-8"))["processes"]}
+    shipped = yaml.safe_load((BG / "transport_fuel.yaml").read_text(encoding="utf-8"))["processes"]
+    supplements = {p["code"] for p in shipped}
     assert supplements == {f"{c}_fuel_extracted" for c in lorries}
 
 
 def test_lorry_ced_is_crude_behind_the_fossil_diesel_and_climate_is_unchanged(engine, cf):
     for code, (co2, total) in _lorries().items():
         crude = co2 / CO2_PER_KG_DIESEL * CRUDE_PER_KG_DIESEL
-        assert _score(engine, code, "ced_nonrenewable") == pytest.approx(crude * cf[(*CED, "Oil, crude", RES)], rel=1e-5)
-        assert _score(engine, code, "gwp100") == pytest.approx(total * cf[(*GWP, "Carbon dioxide, fossil", ("air",))],
-                                                               rel=1e-6)
+        ced = crude * cf[(*CED, "Oil, crude", RES)]
+        assert _score(engine, code, "ced_nonrenewable") == pytest.approx(ced, rel=1e-5)
+        gwp = total * cf[(*GWP, "Carbon dioxide, fossil", ("air",))]
+        assert _score(engine, code, "gwp100") == pytest.approx(gwp, rel=1e-6)
     co2, _ = _lorries()["truck_transport_hgv_desnz"]
     assert co2 / CO2_PER_KG_DIESEL == pytest.approx(0.031422, rel=1e-4)  # kg fossil diesel per t*km, HGV average
 
