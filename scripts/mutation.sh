@@ -32,7 +32,8 @@ declare -A TESTS=(
       tests/test_engine_vs_bw2calc.py tests/test_bad_input.py tests/test_variations.py
       tests/test_screen.py"
   [lca/engine/solver.py]="tests/test_oracle_products.py tests/test_engine_vs_bw2calc.py
-      tests/test_screen.py tests/test_variations.py tests/test_uncertainty.py"
+      tests/test_screen.py tests/test_screen_resume.py tests/test_variations.py tests/test_uncertainty.py
+      tests/test_environment_faults.py tests/test_suppliers_results.py"
   [lca/assess/evaluate.py]="tests/test_verdict_rules.py tests/test_verdict_boundaries.py tests/test_spec_grades.py
       tests/test_grade_rules.py tests/test_suppliers_results.py
       tests/test_specs_evaluate.py tests/test_oracle_products.py tests/test_screen_verdicts.py"

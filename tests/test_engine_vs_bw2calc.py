@@ -13,8 +13,10 @@ import dataclasses
 import numpy as np
 import pytest
 from conftest import EXAMPLES
+from scipy import sparse
 
 from lca import api
+from lca.core.errors import DataError
 from lca.core.stages import STAGES
 from lca.engine import project
 from lca.engine.methods import indicator_sets
@@ -136,3 +138,24 @@ def test_top_processes_explain_the_total(engine):
         res = engine.evaluate(inv, top_n=engine.n_processes + 1)
         np.testing.assert_allclose(res.top_values.sum(axis=1), res.scores.sum(axis=1), rtol=1e-9)
         assert np.all(np.diff(np.abs(res.top_values), axis=1) <= 1e-15)  # sorted by size
+
+
+def test_engine_over_other_indicators_reuses_the_factorisation(engine):
+    """Factorise once per background: another indicator set shares the LU and scores as a fresh engine."""
+    other_set = indicator_sets()["carbon_footprint"].lcia_only()
+    other = engine.for_indicators(other_set)
+    assert other.lu is engine.lu
+    fresh = type(engine)(engine.m, other_set)
+    assert fresh.lu is not engine.lu
+    np.testing.assert_allclose(other.unit_scores(), fresh.unit_scores(), rtol=1e-12)
+    assert other.methods == [i.method for i in other_set.indicators] != engine.methods
+
+
+def test_a_singular_background_is_one_data_error_naming_it(engine):
+    """A technosphere no LU can factorise (a process producing nothing) is refused with a message, not a trace."""
+    A = engine.m.A.tolil(copy=True)
+    A[:, 0] = 0  # process 0 neither produces nor consumes anything
+    A[0, :] = 0
+    broken = dataclasses.replace(engine.m, A=sparse.csc_matrix(A))
+    with pytest.raises(DataError, match="background technosphere matrix is singular"):
+        type(engine)(broken, engine.indicators)

@@ -8,15 +8,19 @@ of the changed inputs into another folder: the same table, value for value, and 
 """
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 import pytest
+from conftest import copy_of
 from specs_helpers import requirement, write_spec
 
 from lca.assess.specs import load_spec
 from lca.cli import app
+from lca.core import resources
+from lca.engine import project
 from lca.population import synthetic
 from lca.population.screen import screen
 
@@ -117,6 +121,27 @@ def test_changed_chunk_size_starts_afresh(engine, home, tmp_path):
     got = _finish_and_compare(run, tmp_path / "r.parquet", tmp_path / "fresh" / "r.parquet", 3)
     assert len(got) == N and got["product"].is_unique
 
+
+
+def test_changed_background_data_starts_afresh(engine, home, tmp_path, tmp_path_factory, monkeypatch):
+    """Same catalogue and options, edited background data (a new data version, the project rebuilt):
+    chunks scored on the old data must not be reused."""
+    cat = _catalogue(engine, tmp_path / "c.parquet", 7)
+    h = copy_of(home, tmp_path_factory, "resume-data")
+    run = lambda out, **kw: screen(cat, out, home=h, chunk_size=CHUNK, **kw)  # noqa: E731
+    _interrupt(run, tmp_path / "r.parquet")
+    old_version = project.read_state(h).data_version
+    root = tmp_path / "data"  # a copy of the shipped data with the national grid factor changed
+    shutil.copytree(resources.background_dir(), root / "inventories" / "background")
+    shutil.copytree(resources.methods_dir(), root / "methods")
+    energy = root / "inventories" / "background" / "seed_energy.yaml"
+    text = energy.read_text(encoding="utf-8")
+    assert "amount: 0.5366" in text
+    energy.write_text(text.replace("amount: 0.5366", "amount: 0.6366", 1), encoding="utf-8")
+    monkeypatch.setenv("LCA_DATA_DIR", str(root))
+    got = _finish_and_compare(run, tmp_path / "r.parquet", tmp_path / "fresh" / "r.parquet", 3)
+    assert project.read_state(h).data_version != old_version
+    assert len(got) == N
 
 VARIANTS = "product,use_electricity.amount\n" + "".join(f"v{i},{500 + 10 * i}\n" for i in range(6))
 
