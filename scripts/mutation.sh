@@ -42,7 +42,7 @@ declare -A TESTS=(
       tests/test_screen_verdicts.py"
   [lca/population/calibrate.py]="tests/test_calibrate.py tests/test_calibration_bands.py"
   [lca/population/screen.py]="tests/test_screen.py tests/test_screen_resume.py tests/test_screen_verdicts.py
-      tests/test_variations.py"
+      tests/test_screen_in_memory.py tests/test_variations.py"
   [lca/core/units.py]="tests/test_units_rules.py tests/test_units.py tests/test_specs_format.py tests/test_specs_evaluate.py
       tests/test_bad_input.py"
   [lca/population/variations.py]="tests/test_variations_rules.py tests/test_variations.py tests/test_suppliers.py tests/test_nonfinite.py"
