@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
+import bw2io
 import pytest
 from typer.testing import CliRunner
 
@@ -108,3 +111,17 @@ def project_snapshot(h: Path) -> dict:
                                                  .where(ActivityDataset.database == db))).encode()).hexdigest(),
                  ExchangeDataset.select().where(ExchangeDataset.output_database == db).count())
             for db in sorted(bd.databases)}
+
+
+@pytest.fixture(scope="session")
+def cf() -> dict:
+    """(method name..., flow name, compartment) -> factor, read straight from bw2io's ecoinvent 3.9 LCIA data."""
+    z = zipfile.ZipFile(Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip")
+    return {(*m["name"], e["name"], tuple(e["categories"])): e["amount"]
+            for m in json.loads(z.read("data.json")) for e in m["exchanges"]}
+
+
+def unit_score(engine, code: str, indicator: str) -> float:
+    """The engine's score of one unit of background process `code` for `indicator`."""
+    ids = [i.id for i in engine.indicators.indicators]
+    return engine.unit_scores()[engine.m.catalogue.process_index[code], ids.index(indicator)]

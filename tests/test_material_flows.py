@@ -3,13 +3,11 @@
 Expected values are rebuilt from the 'figures' block of inventories/background/materials_resources.yaml and the
 characterisation factors read straight from bw2io's ecoinvent 3.9 LCIA zip, not from the exchange amounts.
 """
-import json
-import zipfile
 from pathlib import Path
 
-import bw2io
 import pytest
 import yaml
+from conftest import unit_score
 
 from lca import api
 
@@ -28,19 +26,6 @@ def _figures(code):
     return next(p for p in procs if p["code"] == code)["provenance"]["figures"]
 
 
-@pytest.fixture(scope="module")
-def cf():
-    """(method name..., flow name, compartment) -> factor, from bw2io's ecoinvent 3.9 LCIA data."""
-    z = zipfile.ZipFile(Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip")
-    return {(*m["name"], e["name"], tuple(e["categories"])): e["amount"]
-            for m in json.loads(z.read("data.json")) for e in m["exchanges"]}
-
-
-def _score(engine, code, ind):
-    ids = [i.id for i in engine.indicators.indicators]
-    return engine.unit_scores()[engine.m.catalogue.process_index[code], ids.index(ind)]
-
-
 def _steel_iron_and_coal():
     f = _figures("steel_crude_resources_worldsteel")
     ore = f["iron_ore_gt"] / f["crude_steel_gt"]  # 2.0 / 1.6 = 1.25 kg ore per kg crude steel
@@ -56,23 +41,23 @@ def _aluminium_extracted():
 def test_steel_adp_elements_and_ced_from_worldsteel_totals(engine, cf):
     fe, coal = _steel_iron_and_coal()
     assert fe == pytest.approx(0.78125)
-    assert _score(engine, "steel_crude_worldsteel", "adp_elements") == pytest.approx(
+    assert unit_score(engine, "steel_crude_worldsteel", "adp_elements") == pytest.approx(
         fe * cf[(*ADP_EL, "Iron", RES)], rel=1e-6)
-    assert _score(engine, "steel_crude_worldsteel", "ced_nonrenewable") == pytest.approx(
+    assert unit_score(engine, "steel_crude_worldsteel", "ced_nonrenewable") == pytest.approx(
         coal * cf[(*CED, "Coal, hard, unspecified", RES)], rel=1e-6)
 
 
 def test_aluminium_adp_elements_from_alumina_input_and_composition(engine, cf):
     al = _aluminium_extracted()
     assert al == pytest.approx(2 * 2 * 26.9815385 / 101.96)
-    assert _score(engine, "aluminium_primary_iai", "adp_elements") == pytest.approx(
+    assert unit_score(engine, "aluminium_primary_iai", "adp_elements") == pytest.approx(
         al * cf[(*ADP_EL, "Aluminium", RES)], rel=1e-6)
 
 
 def test_supplements_leave_the_carbon_figures_unchanged(engine, cf):
     co2 = cf[(*GWP, "Carbon dioxide, fossil", ("air",))]
-    assert _score(engine, "steel_crude_worldsteel", "gwp100") == pytest.approx(1.91 * co2, rel=1e-6)
-    assert _score(engine, "aluminium_primary_iai", "gwp100") == pytest.approx(15.1 * co2, rel=1e-6)
+    assert unit_score(engine, "steel_crude_worldsteel", "gwp100") == pytest.approx(1.91 * co2, rel=1e-6)
+    assert unit_score(engine, "aluminium_primary_iai", "gwp100") == pytest.approx(15.1 * co2, rel=1e-6)
 
 
 def test_air_conditioner_raw_material_adp_elements_is_bom_mass_times_unit_figures(home, cf):

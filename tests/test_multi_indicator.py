@@ -3,35 +3,17 @@
 Every expected value is rebuilt here from the 'figures' block of inventories/background/energy_other_flows.yaml,
 the link amount in seed_energy.yaml and the characterisation factors read straight from bw2io's LCIA zip.
 """
-import json
-import zipfile
 from pathlib import Path
 
-import bw2io
 import pytest
 import yaml
+from conftest import unit_score
 
 BG = Path(__file__).parents[1] / "inventories" / "background"
 
 
 def _procs(name):
     return {p["code"]: p for p in yaml.safe_load((BG / name).read_text(encoding="utf-8"))["processes"]}
-
-
-@pytest.fixture(scope="module")
-def cf():
-    """(method name..., flow name, compartment) -> factor, from bw2io's ecoinvent 3.9 LCIA data."""
-    z = zipfile.ZipFile(Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip")
-    out = {}
-    for m in json.loads(z.read("data.json")):
-        for e in m["exchanges"]:
-            out[(*m["name"], e["name"], tuple(e["categories"]))] = e["amount"]
-    return out
-
-
-def _score(engine, code, ind):
-    ids = [i.id for i in engine.indicators.indicators]
-    return engine.unit_scores()[engine.m.catalogue.process_index[code], ids.index(ind)]
 
 
 def _grid_share():
@@ -62,7 +44,7 @@ def test_grid_kwh_ced_from_coal_rate_mix_and_reference_coefficients(engine, cf):
                       + oil * cf[(*ced, "Oil, crude", RES)])
     expected = _grid_share() * per_fossil_kwh
     assert 4.0 < expected < 7.0  # MJ per kWh: a plausible magnitude, not zero
-    assert _score(engine, "electricity_grid_cn", "ced_nonrenewable") == pytest.approx(expected, rel=1e-5)
+    assert unit_score(engine, "electricity_grid_cn", "ced_nonrenewable") == pytest.approx(expected, rel=1e-5)
 
 
 def test_grid_kwh_acidification_from_so2_and_nox_totals(engine, cf):
@@ -72,7 +54,7 @@ def test_grid_kwh_acidification_from_so2_and_nox_totals(engine, cf):
     assert so2 == pytest.approx(547000e3 / 5677.96e9)
     ac = ("EF v3.1", "acidification", "accumulated exceedance (AE)")
     expected = _grid_share() * (so2 * cf[(*ac, "Sulfur dioxide", STACK)] + nox * cf[(*ac, "Nitrogen oxides", STACK)])
-    assert _score(engine, "electricity_grid_cn", "acidification") == pytest.approx(expected, rel=1e-5)
+    assert unit_score(engine, "electricity_grid_cn", "acidification") == pytest.approx(expected, rel=1e-5)
 
 
 def test_grid_kwh_water_from_coal_plant_intensity(engine, cf):
@@ -80,7 +62,7 @@ def test_grid_kwh_water_from_coal_plant_intensity(engine, cf):
     coal_share = f["gen_coal_twh"] / (f["gen_coal_twh"] + f["gen_gas_twh"] + f["gen_oil_twh"])
     m3 = f["coal_water_l_per_kwh"] / 1000 * coal_share
     expected = _grid_share() * m3 * cf[("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)", "Water", STACK)]
-    assert _score(engine, "electricity_grid_cn", "water_use") == pytest.approx(expected, rel=1e-5)
+    assert unit_score(engine, "electricity_grid_cn", "water_use") == pytest.approx(expected, rel=1e-5)
 
 
 def test_diesel_nox_and_sox_from_emep_tier1(engine, cf):
@@ -93,7 +75,7 @@ def test_diesel_nox_and_sox_from_emep_tier1(engine, cf):
     ac = ("EF v3.1", "acidification", "accumulated exceedance (AE)")
     expected = (513 * gj / 1000 * cf[(*ac, "Nitrogen oxides", ("air",))]
                 + 47 * gj / 1000 * cf[(*ac, "Sulfur dioxide", ("air",))])
-    assert _score(engine, "diesel_combustion", "acidification") == pytest.approx(expected, rel=1e-5)
+    assert unit_score(engine, "diesel_combustion", "acidification") == pytest.approx(expected, rel=1e-5)
 
 
 def test_grid_kwh_climate_adds_only_ch4_and_n2o_to_the_co2_factor(engine, cf):
@@ -104,4 +86,4 @@ def test_grid_kwh_climate_adds_only_ch4_and_n2o_to_the_co2_factor(engine, cf):
     gw = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
     expected = 0.5366 + _grid_share() * (ch4 * cf[(*gw, "Methane, fossil", STACK)]
                                          + n2o * cf[(*gw, "Dinitrogen monoxide", STACK)])
-    assert _score(engine, "electricity_grid_cn", "gwp100") == pytest.approx(expected, rel=1e-5)
+    assert unit_score(engine, "electricity_grid_cn", "gwp100") == pytest.approx(expected, rel=1e-5)

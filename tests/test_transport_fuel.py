@@ -4,14 +4,12 @@ Expected values are rebuilt from the DESNZ CO2 part of each lorry factor (the lo
 carbon content and NCV of diesel and the kgce reference coefficients, with characterisation factors read straight
 from bw2io's LCIA zip, not from the exchange amounts in inventories/background/transport_fuel.yaml.
 """
-import json
 import re
-import zipfile
 from pathlib import Path
 
-import bw2io
 import pytest
 import yaml
+from conftest import unit_score
 
 from lca import api
 
@@ -22,13 +20,6 @@ CED = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "ene
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 CO2_PER_KG_DIESEL = 74100 * 43.0e-6  # IPCC 2006 'Gas/Diesel Oil': 74 100 kg CO2/TJ x 43.0 TJ/Gg
 CRUDE_PER_KG_DIESEL = 1.4571 / 1.4286  # kgce of 柴油 / kgce of 原油
-
-
-@pytest.fixture(scope="module")
-def cf():
-    z = zipfile.ZipFile(Path(bw2io.__file__).parent / "data" / "lcia" / "lcia_39_ecoinvent.zip")
-    return {(*m["name"], e["name"], tuple(e["categories"])): e["amount"]
-            for m in json.loads(z.read("data.json")) for e in m["exchanges"]}
 
 
 def _lorries():
@@ -44,11 +35,6 @@ def _lorries():
     return out
 
 
-def _score(engine, code, ind):
-    ids = [i.id for i in engine.indicators.indicators]
-    return engine.unit_scores()[engine.m.catalogue.process_index[code], ids.index(ind)]
-
-
 def test_every_diesel_lorry_draws_its_fuel():
     lorries = _lorries()
     assert len(lorries) == 9  # HGV average + 7 size classes + refrigerated
@@ -61,9 +47,9 @@ def test_lorry_ced_is_crude_behind_the_fossil_diesel_and_climate_is_unchanged(en
     for code, (co2, total) in _lorries().items():
         crude = co2 / CO2_PER_KG_DIESEL * CRUDE_PER_KG_DIESEL
         ced = crude * cf[(*CED, "Oil, crude", RES)]
-        assert _score(engine, code, "ced_nonrenewable") == pytest.approx(ced, rel=1e-5)
+        assert unit_score(engine, code, "ced_nonrenewable") == pytest.approx(ced, rel=1e-5)
         gwp = total * cf[(*GWP, "Carbon dioxide, fossil", ("air",))]
-        assert _score(engine, code, "gwp100") == pytest.approx(gwp, rel=1e-6)
+        assert unit_score(engine, code, "gwp100") == pytest.approx(gwp, rel=1e-6)
     co2, _ = _lorries()["truck_transport_hgv_desnz"]
     assert co2 / CO2_PER_KG_DIESEL == pytest.approx(0.031422, rel=1e-4)  # kg fossil diesel per t*km, HGV average
 
